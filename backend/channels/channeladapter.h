@@ -1,0 +1,45 @@
+#pragma once
+
+#include "core/conversation.h"
+#include "core/message.h"
+
+#include <QCoro/QCoroTask>
+#include <QDateTime>
+
+namespace relaydesk {
+
+struct SendResult {
+    bool ok = false;
+    QString externalId;  // the platform's id for the sent message, when it returns one
+    QString error;       // human-readable reason on failure
+    bool retryable = true;
+    int retryAfterSeconds = 0;
+};
+
+struct ChannelHealth {
+    QDateTime lastSuccessAt;
+    QDateTime lastErrorAt;
+    QString lastError;
+    int consecutiveFailures = 0;
+};
+
+// One platform's connection: sends outbound messages. Inbound verification and parsing join
+// this interface with the platform adapters. Runs on the engine thread; send() never blocks.
+class ChannelAdapter
+{
+public:
+    virtual ~ChannelAdapter() = default;
+    virtual QString name() const = 0;
+    virtual bool handles(Platform platform) const = 0;
+    virtual QCoro::Task<SendResult> send(Message message, Conversation conversation) = 0;
+
+    ChannelHealth health() const { return m_health; }
+
+protected:
+    void recordResult(const SendResult &result);
+
+private:
+    ChannelHealth m_health;
+};
+
+} // namespace relaydesk

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "core/enums.h"
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+namespace relaydesk {
+
+struct Conversation {
+    QString id;
+    Platform platform = Platform::Webhook;
+    // The key threading matched on (platform-specific), kept so the next message finds it.
+    QString threadKey;
+    QStringList participants;
+    ConversationStatus status = ConversationStatus::Open;
+    Priority priority = Priority::Normal;
+    QStringList labels;
+    QString assignee;
+    AiMode aiMode = AiMode::Review;
+    QDateTime lastActivityAt;
+    QDateTime createdAt;
+    // Filled by list reads: preview of the newest message and how many drafts wait for review.
+    QString lastMessagePreview;
+    int pendingDrafts = 0;
+};
+
+} // namespace relaydesk

@@ -1,0 +1,135 @@
+#pragma once
+
+#include "core/conversation.h"
+#include "core/message.h"
+#include "core/outcome.h"
+#include "core/settings.h"
+#include "engine/pipelinewrites.h"
+#include "storage/database.h"
+#include "storage/databaseconfig.h"
+#include "storage/writebatcher.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+#include <atomic>
+#include <functional>
+#include <memory>
+
+class QThread;
+
+namespace relaydesk {
+
+class JobRunner;
+
+struct EngineStats {
+    quint64 messagesIngested = 0;
+    quint64 jobsSucceeded = 0;
+    quint64 jobsFailed = 0;
+    int readyJobs = 0;
+    int activeConversations = 0;
+};
+
+// The engine facade. Its methods may be called from any thread: writes go to the storage
+// writer and resolve after COMMIT, reads run on the engine's reader pool with that pool's own
+// connections, and jobs run on the engine thread. Signals may be emitted from any of those
+// threads; connect with a context object (queued) to receive them on yours.
+class Engine : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Engine(Settings settings, QObject *parent = nullptr);
+    ~Engine() override;
+
+    // Opens the database, applies migrations (refusing a newer schema), reclaims leases left
+    // by a crashed run and starts the writer and the job runner.
+    Outcome<Done> start();
+    // Stops claiming jobs, lets running ones finish (or releases them after `graceMs`), flushes
+    // the writer. Idempotent.
+    void stop(int graceMs = 10000);
+    bool isRunning() const { return m_running; }
+
+    const Settings &settings() const { return m_settings; }
+    const DatabaseConfig &databaseConfig() const { return m_databaseConfig; }
+
+    QFuture<Outcome<IngestResult>> ingest(Message message);
+    QFuture<Outcome<IngestResult>> send(Message message);
+    QFuture<Outcome<IngestResult>> reply(const QString &conversationId, Message message);
+    QFuture<Outcome<Message>> approve(const QString &messageId, const QString &editedContent,
+                                      const QString &actor);
+    QFuture<Outcome<Message>> reject(const QString &messageId, const QString &reason,
+                                     const QString &actor);
+    QFuture<Outcome<Conversation>> updateConversation(const QString &conversationId,
+                                                      const ConversationPatch &patch);
+    QFuture<Outcome<Job>> retryJob(const QString &jobId);
+
+    // Runs `query` on a reader thread with that thread's own connection.
+    template <typename T> QFuture<Outcome<T>> read(std::function<Outcome<T>(QSqlDatabase &)> query);
+    // Answers whether the database accepts queries right now (for /ready).
+    QFuture<Outcome<Done>> checkDatabase();
+
+    EngineStats stats() const;
+    // The storage writer, for the job runner and tests.
+    WriteBatcher &writer() { return *m_writer; }
+    PipelineOptions pipelineOptions() const;
+
+Q_SIGNALS:
+    void messageAdded(const QString &conversationId, const QString &messageId);
+    void messageStateChanged(const QString &conversationId, const QString &messageId,
+                             const QString &state);
+    void conversationChanged(const QString &conversationId);
+    void queueChanged();
+
+private:
+    friend class JobRunner;
+    template <typename T>
+    QFuture<Outcome<T>> write(std::function<Outcome<T>(PipelineWrites &)> operation);
+    QFuture<Outcome<IngestResult>> admit(std::function<Outcome<IngestResult>(PipelineWrites &)> op,
+                                         bool notifyNewJob);
+    void wakeRunner();
+    void refreshCounters();
+
+    Settings m_settings;
+    DatabaseConfig m_databaseConfig;
+    std::unique_ptr<WriteBatcher> m_writer;
+    QThreadPool m_readers;
+    struct ThreadStopper {
+        void operator()(QThread *thread) const;
+    };
+    std::unique_ptr<QThread, ThreadStopper> m_engineThread;
+    JobRunner *m_runner = nullptr; // lives on m_engineThread, deleted there
+    bool m_running = false;
+    std::atomic<int> m_readyJobs{0};
+    std::atomic<int> m_activeConversations{0};
+    std::atomic<quint64> m_messagesIngested{0};
+    std::atomic<quint64> m_jobsSucceeded{0};
+    std::atomic<quint64> m_jobsFailed{0};
+};
+
+template <typename T>
+QFuture<Outcome<T>> Engine::read(std::function<Outcome<T>(QSqlDatabase &)> query)
+{
+    return QtConcurrent::run(&m_readers, [config = m_databaseConfig, query = std::move(query)]() {
+        auto connection = Database::connection(config);
+        if (!connection.isOk())
+            return Outcome<T>(connection.error());
+        auto result = query(connection.value());
+        if (!result.isOk() && result.error().kind == ErrorKind::Unavailable)
+            Database::reset(config);
+        return result;
+    });
+}
+
+template <typename T>
+QFuture<Outcome<T>> Engine::write(std::function<Outcome<T>(PipelineWrites &)> operation)
+{
+    return m_writer->submit<T>(
+        [options = pipelineOptions(), operation = std::move(operation)](QSqlDatabase &db) {
+            PipelineWrites writes(db, options);
+            return operation(writes);
+        });
+}
+
+} // namespace relaydesk

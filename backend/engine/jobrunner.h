@@ -1,0 +1,66 @@
+#pragma once
+
+#include "ai/responder.h"
+#include "channels/channeladapter.h"
+#include "core/settings.h"
+#include "storage/jobqueue.h"
+
+#include <QCoro/QCoroTask>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <atomic>
+#include <memory>
+#include <vector>
+
+class QNetworkAccessManager;
+
+namespace relaydesk {
+
+class Engine;
+
+// Lives on the engine thread: claims jobs in batches through the storage writer and runs each
+// as a coroutine (draft with the responder, send through a channel), never blocking the thread.
+class JobRunner : public QObject
+{
+    Q_OBJECT
+
+public:
+    JobRunner(Engine *engine, Settings settings);
+    ~JobRunner() override;
+
+    // Must run on the engine thread: creates the network manager, channels and timers there.
+    void initialise();
+    // Thread-safe: the engine calls it from whichever thread committed a new job.
+    void wake();
+    void beginShutdown();
+    // Gives the leases of jobs still running back to the queue (shutdown after the grace time).
+    void releaseRunning();
+    int inFlight() const { return m_inFlight.load(); }
+
+private:
+    void pump();
+    void schedule(const Job &job);
+    QCoro::Task<> run(Job job);
+    QCoro::Task<bool> runDraft(const Job &job);
+    QCoro::Task<bool> runSend(const Job &job);
+    QCoro::Task<bool> fail(const Job &job, const QString &error, bool retryable);
+    ChannelAdapter *channelFor(Platform platform) const;
+    void maintain();
+
+    Engine *m_engine;
+    Settings m_settings;
+    QString m_owner;
+    QNetworkAccessManager *m_network = nullptr;
+    std::unique_ptr<Responder> m_responder;
+    std::vector<std::unique_ptr<ChannelAdapter>> m_channels;
+    QTimer *m_pollTimer = nullptr;
+    QTimer *m_maintenanceTimer = nullptr;
+    bool m_claiming = false;
+    bool m_shuttingDown = false;
+    std::atomic<bool> m_wakePending{false};
+    QSet<QString> m_runningJobs;
+    std::atomic<int> m_inFlight{0};
+};
+
+} // namespace relaydesk

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "ai/responder.h"
+#include "channels/channeladapter.h"
+#include "core/conversation.h"
+#include "core/message.h"
+#include "core/outcome.h"
+#include "storage/conversationrepository.h"
+#include "storage/jobqueue.h"
+
+#include <QSqlDatabase>
+
+namespace relaydesk {
+
+struct IngestResult {
+    QString messageId;
+    QString conversationId;
+    QString jobId;
+    bool duplicate = false; // the client_message_id was seen before: nothing new was stored
+};
+
+struct PipelineOptions {
+    int sessionHours = 24;
+    AiMode defaultAiMode = AiMode::Review;
+    int maxAttempts = 3;
+    RetryPolicy retry;
+};
+
+namespace JobKind {
+inline const QString Draft = QStringLiteral("draft");
+inline const QString Send = QStringLiteral("send");
+} // namespace JobKind
+
+// Every state change of the pipeline as one unit of work run inside a storage-writer
+// transaction, so a message, its events and its job become visible together or not at all.
+class PipelineWrites
+{
+public:
+    PipelineWrites(QSqlDatabase db, PipelineOptions options);
+
+    // A customer message: thread it, store it, record `queued`, and enqueue its draft job
+    // (unless the conversation is manual).
+    Outcome<IngestResult> ingestInbound(Message message);
+    // A message sent through the API on behalf of an operator or bot: threaded like inbound,
+    // then queued for sending.
+    Outcome<IngestResult> ingestOutbound(Message message);
+    // An operator or bot reply inside a known conversation.
+    Outcome<IngestResult> reply(const QString &conversationId, Message message);
+
+    // Stores the AI draft for the conversation and completes the draft job; under `auto` the
+    // draft is approved and queued for sending in the same transaction.
+    Outcome<Message> storeDraft(const Job &job, const Draft &draft);
+    Outcome<Message> approve(const QString &messageId, const QString &editedContent,
+                             const QString &actor);
+    Outcome<Message> reject(const QString &messageId, const QString &reason, const QString &actor);
+
+    Outcome<Done> recordSent(const Job &job, const SendResult &result);
+    // Returns true when the job was dead-lettered.
+    Outcome<bool> recordFailure(const Job &job, const QString &error, bool retryable);
+    Outcome<Job> retryDeadJob(const QString &jobId);
+    Outcome<QList<Job>> claim(int limit, const QString &owner, int leaseSeconds);
+
+private:
+    Outcome<Conversation> thread(const Message &message);
+    Outcome<std::optional<IngestResult>> findDuplicate(const Message &message);
+    Outcome<Message> latestDraftState(const QString &messageId, const QString &action);
+
+    QSqlDatabase m_db;
+    PipelineOptions m_options;
+    ConversationRepository m_conversations;
+};
+
+} // namespace relaydesk

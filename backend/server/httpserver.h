@@ -1,0 +1,111 @@
+#pragma once
+
+#include "server/apitokenstore.h"
+#include "server/httprequest.h"
+#include "server/httpresponder.h"
+#include "server/router.h"
+
+#include <QAbstractHttpServer>
+#include <QHash>
+#include <QHostAddress>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QTcpSocket;
+
+namespace relaydesk {
+
+// The HTTP front door, on QAbstractHttpServer rather than QHttpServer: handlers get an
+// HttpResponder they may keep and answer after a database commit, many requests can wait for
+// their answers at once, errors are RFC 9457 problems, and JSON is compact.
+//
+// Per request: 413 when the body is over the limit (the declared Content-Length is checked as
+// soon as the headers arrive, before Qt buffers the body), then bearer auth unless the matched
+// route is public, then the route's handler (404/405 problems otherwise).
+//
+// Answers on one keep-alive connection go out in request order even when a later request is
+// answered first (HTTP/1.1 pipelining). Lives on one thread; see HttpResponder for answering
+// from others.
+class HttpServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    // Called once per request when its answer has been written, or dropped because the client
+    // left first (status is then the one that would have been sent). seconds runs from the
+    // complete request to the write.
+    using ResponseHook = std::function<void(const HttpRequest &, int status, double seconds)>;
+    // Receives the matched route pattern ("/api/v1/webhooks/{channel}"), not the raw path, so
+    // percent-encoding tricks in a URL cannot make a protected handler look public.
+    using PublicRoutePredicate = std::function<bool(const QString &routePattern)>;
+
+    static constexpr qint64 DefaultMaxBodyBytes = 1024 * 1024;
+
+    explicit HttpServer(QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    Router &router() { return m_router; }
+    const Router &router() const { return m_router; }
+
+    void setMaxBodyBytes(qint64 bytes);
+    qint64 maxBodyBytes() const { return m_maxBodyBytes; }
+
+    void setPublicRoutePredicate(PublicRoutePredicate predicate);
+    // /health, /ready and /api/v1/webhooks/* (webhooks verify their own signatures).
+    static bool isDefaultPublicRoute(const QString &routePattern);
+
+    // With an empty store every protected route answers 401: failing closed.
+    void setTokenStore(const ApiTokenStore &store) { m_tokens = store; }
+    const ApiTokenStore &tokenStore() const { return m_tokens; }
+
+    void setResponseHook(ResponseHook hook) { m_hook = std::move(hook); }
+
+    // May be called more than once to listen on several addresses.
+    bool listen(const QHostAddress &address, quint16 port, QString *error = nullptr);
+    // The first listening port (useful after listening on port 0); 0 when not listening.
+    quint16 port() const;
+    // Requests whose answer has not been written or dropped yet.
+    int pendingResponses() const { return m_pendingCount; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    struct Connection;
+    struct Pending;
+    struct Gate;
+
+    void attachSocket(QTcpSocket *socket);
+    std::shared_ptr<Connection> connectionFor(QTcpSocket *socket);
+    void onReadyRead(QTcpSocket *socket);
+    void rejectOversized(const std::shared_ptr<Connection> &connection,
+                         std::optional<qint64> remainingBody);
+    void drain(const std::shared_ptr<Connection> &connection);
+
+    std::shared_ptr<Pending> enqueue(const std::shared_ptr<Connection> &connection,
+                                     const HttpRequest &request);
+    HttpResponder responderFor(const std::shared_ptr<Pending> &pending);
+    void process(const std::shared_ptr<Pending> &pending, const HttpResponder &responder);
+    bool authenticate(const std::shared_ptr<Pending> &pending, const HttpResponder &responder);
+    void complete(const std::shared_ptr<Pending> &pending, HttpResponder::Reply reply);
+    void flush(const std::shared_ptr<Connection> &connection);
+    void write(Connection &connection, Pending &pending);
+    void finish(Pending &pending);
+
+    static HttpRequest fromQt(const QHttpServerRequest &request);
+    static QByteArray rawHeader(const QByteArray &head, QByteArrayView name);
+    static HttpRequest fromRawHead(const QByteArray &head, const QHostAddress &peer);
+
+    Router m_router;
+    ApiTokenStore m_tokens;
+    qint64 m_maxBodyBytes = DefaultMaxBodyBytes;
+    PublicRoutePredicate m_isPublicRoute;
+    ResponseHook m_hook;
+    QHash<QTcpSocket *, std::shared_ptr<Connection>> m_connections;
+    std::shared_ptr<Gate> m_gate;
+    int m_pendingCount = 0;
+};
+
+} // namespace relaydesk

@@ -1,0 +1,250 @@
+#include "storage/conversationrepository.h"
+
+#include "storage/database.h"
+#include "storage/sqlcodec.h"
+
+#include <QSqlRecord>
+
+namespace relaydesk {
+
+namespace {
+
+const QString kColumns = QStringLiteral(
+    "c.id, c.platform, c.thread_key, c.participants, c.status, c.priority, c.labels, c.assignee, "
+    "c.ai_mode, c.last_activity_at, c.created_at");
+
+Conversation fromRow(const QSqlQuery &query)
+{
+    Conversation c;
+    c.id = query.value(0).toString();
+    c.platform = parsePlatform(query.value(1).toString()).value_or(Platform::Webhook);
+    c.threadKey = query.value(2).toString();
+    c.participants = SqlCodec::stringList(query.value(3));
+    c.status =
+        parseConversationStatus(query.value(4).toString()).value_or(ConversationStatus::Open);
+    c.priority = Priority(std::clamp(query.value(5).toInt(), 0, 3));
+    c.labels = SqlCodec::stringList(query.value(6));
+    c.assignee = query.value(7).toString();
+    c.aiMode = parseAiMode(query.value(8).toString()).value_or(AiMode::Review);
+    c.lastActivityAt = SqlCodec::dateTime(query.value(9));
+    c.createdAt = SqlCodec::dateTime(query.value(10));
+    return c;
+}
+
+} // namespace
+
+ConversationRepository::ConversationRepository(QSqlDatabase db)
+    : m_db(std::move(db))
+{
+}
+
+Outcome<Conversation> ConversationRepository::get(const QString &id)
+{
+    auto query = Database::exec(
+        m_db,
+        QStringLiteral("SELECT ") + kColumns
+            + QStringLiteral(", (SELECT content FROM messages m WHERE m.conversation_id = c.id "
+                             "ORDER BY m.id DESC LIMIT 1) FROM conversations c WHERE c.id = ?"),
+        {id});
+    if (!query.isOk())
+        return query.error();
+    if (!query.value().next())
+        return Outcome<Conversation>::failure(ErrorKind::NotFound,
+                                              QStringLiteral("conversation %1 not found").arg(id));
+    Conversation c = fromRow(query.value());
+    c.lastMessagePreview = query.value().value(11).toString().left(200);
+    return c;
+}
+
+Outcome<std::optional<QString>> ConversationRepository::findByAlias(const QString &alias)
+{
+    auto query = Database::exec(
+        m_db, QStringLiteral("SELECT conversation_id FROM conversation_aliases WHERE alias = ?"),
+        {alias});
+    if (!query.isOk())
+        return query.error();
+    if (query.value().next())
+        return std::optional<QString>(query.value().value(0).toString());
+    return std::optional<QString>();
+}
+
+Outcome<std::optional<QString>>
+ConversationRepository::findActiveSession(const QString &threadKey, const QDateTime &notBefore)
+{
+    auto query = Database::exec(
+        m_db,
+        QStringLiteral("SELECT id FROM conversations WHERE thread_key = ? AND last_activity_at >= ? "
+                       "AND status IN ('open', 'pending') ORDER BY last_activity_at DESC LIMIT 1"),
+        {threadKey, notBefore.toMSecsSinceEpoch()});
+    if (!query.isOk())
+        return query.error();
+    if (query.value().next())
+        return std::optional<QString>(query.value().value(0).toString());
+    return std::optional<QString>();
+}
+
+Outcome<Done> ConversationRepository::insert(const Conversation &c)
+{
+    auto query = Database::exec(
+        m_db,
+        QStringLiteral("INSERT INTO conversations (id, platform, thread_key, participants, status, "
+                       "priority, labels, assignee, ai_mode, last_activity_at, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {c.id, toString(c.platform), c.threadKey, SqlCodec::fromStringList(c.participants),
+         toString(c.status), int(c.priority), SqlCodec::fromStringList(c.labels), c.assignee,
+         toString(c.aiMode), c.lastActivityAt.toMSecsSinceEpoch(), c.createdAt.toMSecsSinceEpoch()});
+    if (!query.isOk())
+        return query.error();
+    return addParticipants(c.id, c.participants);
+}
+
+Outcome<Done> ConversationRepository::addAlias(const QString &alias, const QString &conversationId)
+{
+    const QString sql =
+        Database::dialect(m_db) == SqlDialect::Sqlite
+            ? QStringLiteral("INSERT OR IGNORE INTO conversation_aliases (alias, conversation_id) "
+                             "VALUES (?, ?)")
+            : QStringLiteral("INSERT INTO conversation_aliases (alias, conversation_id) VALUES "
+                             "(?, ?) ON CONFLICT (alias) DO NOTHING");
+    auto query = Database::exec(m_db, sql, {alias, conversationId});
+    if (!query.isOk())
+        return query.error();
+    return Done{};
+}
+
+Outcome<Done> ConversationRepository::addParticipants(const QString &conversationId,
+                                                      const QStringList &participants)
+{
+    const QString sql =
+        Database::dialect(m_db) == SqlDialect::Sqlite
+            ? QStringLiteral("INSERT OR IGNORE INTO conversation_participants (participant, "
+                             "conversation_id) VALUES (?, ?)")
+            : QStringLiteral("INSERT INTO conversation_participants (participant, "
+                             "conversation_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    for (const QString &participant : participants) {
+        auto query = Database::exec(m_db, sql, {participant, conversationId});
+        if (!query.isOk())
+            return query.error();
+    }
+    return Done{};
+}
+
+Outcome<Done> ConversationRepository::touch(const QString &id, const QDateTime &at, bool reopen)
+{
+    const QString sql =
+        reopen ? QStringLiteral("UPDATE conversations SET last_activity_at = ?, status = CASE WHEN "
+                                "status IN ('resolved', 'pending') THEN 'open' ELSE status END "
+                                "WHERE id = ?")
+               : QStringLiteral("UPDATE conversations SET last_activity_at = ? WHERE id = ?");
+    auto query = Database::exec(m_db, sql, {at.toMSecsSinceEpoch(), id});
+    if (!query.isOk())
+        return query.error();
+    return Done{};
+}
+
+Outcome<Conversation> ConversationRepository::update(const QString &id,
+                                                     const ConversationPatch &patch)
+{
+    QStringList sets;
+    QVariantList values;
+    if (patch.status) {
+        sets << QStringLiteral("status = ?");
+        values << toString(*patch.status);
+    }
+    if (patch.aiMode) {
+        sets << QStringLiteral("ai_mode = ?");
+        values << toString(*patch.aiMode);
+    }
+    if (patch.priority) {
+        sets << QStringLiteral("priority = ?");
+        values << int(*patch.priority);
+    }
+    if (patch.labels) {
+        sets << QStringLiteral("labels = ?");
+        values << SqlCodec::fromStringList(*patch.labels);
+    }
+    if (patch.assignee) {
+        sets << QStringLiteral("assignee = ?");
+        values << *patch.assignee;
+    }
+    if (!sets.isEmpty()) {
+        values << id;
+        auto query = Database::exec(m_db,
+                                    QStringLiteral("UPDATE conversations SET ") +
+                                        sets.join(QStringLiteral(", ")) +
+                                        QStringLiteral(" WHERE id = ?"),
+                                    values);
+        if (!query.isOk())
+            return query.error();
+        if (query.value().numRowsAffected() == 0)
+            return Outcome<Conversation>::failure(
+                ErrorKind::NotFound, QStringLiteral("conversation %1 not found").arg(id));
+    }
+    return get(id);
+}
+
+Outcome<Page<Conversation>> ConversationRepository::list(const ConversationFilter &filter)
+{
+    const int limit = std::clamp(filter.limit, 1, 500);
+    QStringList where;
+    QVariantList values;
+    if (!filter.participant.isEmpty()) {
+        where << QStringLiteral("c.id IN (SELECT conversation_id FROM conversation_participants "
+                                "WHERE participant = ?)");
+        values << filter.participant;
+    }
+    if (filter.status) {
+        where << QStringLiteral("c.status = ?");
+        values << toString(*filter.status);
+    }
+    if (!filter.search.trimmed().isEmpty()) {
+        if (Database::dialect(m_db) == SqlDialect::Sqlite) {
+            where << QStringLiteral("c.id IN (SELECT m.conversation_id FROM messages_fts f JOIN "
+                                    "messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ?)");
+            values << SqlCodec::ftsQuery(filter.search);
+        } else {
+            where << QStringLiteral("c.id IN (SELECT m.conversation_id FROM messages m WHERE "
+                                    "m.search @@ plainto_tsquery('simple', ?))");
+            values << filter.search;
+        }
+    }
+    if (!filter.cursor.isEmpty()) {
+        where << QStringLiteral("c.id < ?");
+        values << filter.cursor;
+    }
+    QString sql = QStringLiteral("SELECT ") + kColumns +
+                  QStringLiteral(", (SELECT content FROM messages m WHERE m.conversation_id = c.id "
+                                 "ORDER BY m.id DESC LIMIT 1), (SELECT COUNT(*) FROM messages d "
+                                 "WHERE d.conversation_id = c.id AND d.author_kind = 'ai' AND "
+                                 "(SELECT e.type FROM message_events e WHERE e.message_id = d.id "
+                                 "ORDER BY e.id DESC LIMIT 1) = 'drafted') FROM conversations c");
+    if (!where.isEmpty())
+        sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    sql += QStringLiteral(" ORDER BY c.id DESC LIMIT ") + QString::number(limit + 1);
+    auto query = Database::exec(m_db, sql, values);
+    if (!query.isOk())
+        return query.error();
+    Page<Conversation> page;
+    while (query.value().next()) {
+        Conversation c = fromRow(query.value());
+        c.lastMessagePreview = query.value().value(11).toString().left(200);
+        c.pendingDrafts = query.value().value(12).toInt();
+        page.items.append(std::move(c));
+    }
+    if (page.items.size() > limit) {
+        page.items.removeLast();
+        page.nextCursor = page.items.last().id;
+    }
+    return page;
+}
+
+Outcome<int> ConversationRepository::countActive()
+{
+    auto query = Database::exec(
+        m_db, QStringLiteral("SELECT COUNT(*) FROM conversations WHERE status IN ('open', 'pending')"));
+    if (!query.isOk())
+        return query.error();
+    return query.value().next() ? query.value().value(0).toInt() : 0;
+}
+
+} // namespace relaydesk

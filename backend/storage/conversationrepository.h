@@ -1,0 +1,56 @@
+#pragma once
+
+#include "core/conversation.h"
+#include "core/outcome.h"
+
+#include <QSqlDatabase>
+#include <optional>
+
+namespace relaydesk {
+
+struct ConversationFilter {
+    QString participant;
+    std::optional<ConversationStatus> status;
+    QString search; // full-text query over message content
+    QString cursor; // id of the last conversation of the previous page
+    int limit = 50;
+};
+
+struct ConversationPatch {
+    std::optional<ConversationStatus> status;
+    std::optional<AiMode> aiMode;
+    std::optional<Priority> priority;
+    std::optional<QStringList> labels;
+    std::optional<QString> assignee;
+};
+
+template <typename T> struct Page {
+    QList<T> items;
+    QString nextCursor; // empty on the last page
+};
+
+// Reads and writes conversations on the connection it is given (the caller's thread's own).
+class ConversationRepository
+{
+public:
+    explicit ConversationRepository(QSqlDatabase db);
+
+    Outcome<Conversation> get(const QString &id);
+    Outcome<std::optional<QString>> findByAlias(const QString &alias);
+    // The newest open or pending conversation on this key still inside its session window.
+    Outcome<std::optional<QString>> findActiveSession(const QString &threadKey,
+                                                      const QDateTime &notBefore);
+    Outcome<Done> insert(const Conversation &conversation);
+    Outcome<Done> addAlias(const QString &alias, const QString &conversationId);
+    Outcome<Done> addParticipants(const QString &conversationId, const QStringList &participants);
+    // Records new activity; a resolved conversation that hears from its customer again reopens.
+    Outcome<Done> touch(const QString &id, const QDateTime &at, bool reopen);
+    Outcome<Conversation> update(const QString &id, const ConversationPatch &patch);
+    Outcome<Page<Conversation>> list(const ConversationFilter &filter);
+    Outcome<int> countActive();
+
+private:
+    QSqlDatabase m_db;
+};
+
+} // namespace relaydesk

@@ -1,0 +1,154 @@
+#include "storage/database.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QThread>
+#include <vector>
+
+namespace relaydesk {
+
+namespace {
+
+// Removes this thread's connections when the thread ends.
+struct ThreadConnections {
+    std::vector<QString> names;
+    ~ThreadConnections()
+    {
+        for (const QString &name : names)
+            QSqlDatabase::removeDatabase(name);
+    }
+};
+thread_local ThreadConnections t_connections;
+
+QString connectionName(const DatabaseConfig &config)
+{
+    return QStringLiteral("relaydesk-%1-%2")
+        .arg(quintptr(QThread::currentThreadId()), 0, 16)
+        .arg(qHash(config.connectionKey()), 0, 16);
+}
+
+Outcome<QSqlDatabase> configureSqlite(QSqlDatabase db, const DatabaseConfig &config)
+{
+    // WAL lets readers run beside the single writer; synchronous=FULL makes a COMMIT durable
+    // before the 202 is written, which is the promise the API makes.
+    const char *pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
+                             "PRAGMA temp_store=MEMORY"};
+    for (const char *pragma : pragmas) {
+        QSqlQuery query(db);
+        if (!query.exec(QLatin1String(pragma)))
+            return Error{ErrorKind::Unavailable,
+                         QStringLiteral("cannot configure %1: %2")
+                             .arg(config.displayName(), query.lastError().text()),
+                         {},
+                         1};
+    }
+    return db;
+}
+
+} // namespace
+
+Outcome<QSqlDatabase> Database::connection(const DatabaseConfig &config)
+{
+    const QString name = connectionName(config);
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (db.isOpen())
+            return db;
+        if (db.open())
+            return config.dialect == SqlDialect::Sqlite ? configureSqlite(db, config)
+                                                        : Outcome<QSqlDatabase>(db);
+        const QString reason = db.lastError().text();
+        return Error{ErrorKind::Unavailable,
+                     QStringLiteral("cannot open %1: %2").arg(config.displayName(), reason),
+                     {},
+                     1};
+    }
+
+    QSqlDatabase db = QSqlDatabase::addDatabase(config.driverName(), name);
+    t_connections.names.push_back(name);
+    if (config.dialect == SqlDialect::Sqlite) {
+        const QFileInfo info(config.sqlitePath);
+        if (!QDir().mkpath(info.absolutePath()))
+            return Error{ErrorKind::Unavailable,
+                         QStringLiteral("cannot create directory %1").arg(info.absolutePath()),
+                         {},
+                         0};
+        db.setDatabaseName(config.sqlitePath);
+    } else {
+        db.setHostName(config.host);
+        db.setPort(config.port);
+        db.setUserName(config.user);
+        db.setPassword(config.password);
+        db.setDatabaseName(config.databaseName);
+        db.setConnectOptions(config.options);
+    }
+    if (!db.open()) {
+        const QString reason = db.lastError().text();
+        return Error{ErrorKind::Unavailable,
+                     QStringLiteral("cannot open %1: %2").arg(config.displayName(), reason),
+                     {},
+                     1};
+    }
+    if (config.dialect == SqlDialect::Sqlite)
+        return configureSqlite(db, config);
+    return db;
+}
+
+void Database::reset(const DatabaseConfig &config)
+{
+    const QString name = connectionName(config);
+    if (!QSqlDatabase::contains(name))
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        db.close();
+    }
+}
+
+SqlDialect Database::dialect(const QSqlDatabase &db)
+{
+    return db.driverName() == QLatin1String("QPSQL") ? SqlDialect::Postgresql : SqlDialect::Sqlite;
+}
+
+Outcome<QSqlQuery> Database::exec(const QSqlDatabase &db, const QString &sql,
+                                  const QVariantList &values)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return errorFrom(query, sql.left(60));
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (!query.exec())
+        return errorFrom(query, sql.left(60));
+    return query;
+}
+
+Error Database::errorFrom(const QSqlQuery &query, const QString &what)
+{
+    const QSqlError error = query.lastError();
+    if (isConnectionError(error))
+        return Error{ErrorKind::Unavailable,
+                     QStringLiteral("database unavailable: %1").arg(error.text()), {}, 2};
+    return Error{ErrorKind::Internal,
+                 QStringLiteral("database error in \"%1\": %2").arg(what, error.text()),
+                 {},
+                 0};
+}
+
+bool Database::isConnectionError(const QSqlError &error)
+{
+    if (error.type() == QSqlError::ConnectionError)
+        return true;
+    const QString text = error.databaseText() + error.driverText();
+    // libpq reports a dropped server as a statement error; SQLite reports a locked file.
+    return text.contains(QLatin1String("server closed the connection"))
+           || text.contains(QLatin1String("no connection to the server"))
+           || text.contains(QLatin1String("terminating connection"))
+           || text.contains(QLatin1String("could not connect"))
+           || text.contains(QLatin1String("database is locked"));
+}
+
+} // namespace relaydesk

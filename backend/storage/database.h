@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/outcome.h"
+#include "storage/databaseconfig.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace relaydesk {
+
+// Hands out the calling thread's own connection (QtSql connections must not cross threads).
+// Connections are named after the thread and database, opened lazily, and removed when the
+// thread ends, so callers never keep a QSqlDatabase as a member.
+class Database
+{
+public:
+    static Outcome<QSqlDatabase> connection(const DatabaseConfig &config);
+    // Drops the calling thread's connection so the next call reconnects (after an outage).
+    static void reset(const DatabaseConfig &config);
+
+    static SqlDialect dialect(const QSqlDatabase &db);
+    // Runs a prepared statement, binding values positionally; the error names the statement.
+    static Outcome<QSqlQuery> exec(const QSqlDatabase &db, const QString &sql,
+                                   const QVariantList &values = {});
+    static Error errorFrom(const QSqlQuery &query, const QString &what);
+    // A connection-level failure (server gone) as opposed to a bad statement.
+    static bool isConnectionError(const QSqlError &error);
+};
+
+} // namespace relaydesk

@@ -1,0 +1,1 @@
+relaydesk_add_test(NAME tst_settingsloader LIBS relaydesk_core)

@@ -1,0 +1,2 @@
+relaydesk_add_test(NAME tst_metricsregistry LIBS relaydesk_observability)
+relaydesk_add_test(NAME tst_logger LIBS relaydesk_observability)

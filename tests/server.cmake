@@ -1,0 +1,2 @@
+relaydesk_add_test(NAME tst_httpserver LIBS relaydesk_server)
+relaydesk_add_test(NAME tst_apitokenstore LIBS relaydesk_server)
