@@ -25,26 +25,30 @@ struct RawResponse {
     QByteArray body;
 };
 
-bool waitForFinished(QNetworkReply *reply, int timeoutMs = 5000) {
+bool waitForFinished(QNetworkReply *reply, int timeoutMs = 5000)
+{
     if (reply->isFinished())
         return true;
     QSignalSpy spy(reply, &QNetworkReply::finished);
     return spy.wait(timeoutMs);
 }
 
-QNetworkRequest jsonRequest(const QUrl &url) {
+QNetworkRequest jsonRequest(const QUrl &url)
+{
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
     return request;
 }
 
-int statusOf(QNetworkReply *reply) {
+int statusOf(QNetworkReply *reply)
+{
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
 // Our own minimal response reader, so the raw-socket tests do not depend on the code under test
 // to frame what comes back.
-bool takeResponse(QByteArray &buffer, RawResponse &response) {
+bool takeResponse(QByteArray &buffer, RawResponse &response)
+{
     const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
     if (headerEnd < 0)
         return false;
@@ -66,7 +70,8 @@ bool takeResponse(QByteArray &buffer, RawResponse &response) {
 }
 
 QList<RawResponse> readResponses(QTcpSocket &socket, QByteArray &buffer, int count,
-                                 int timeoutMs = 5000) {
+                                 int timeoutMs = 5000)
+{
     QList<RawResponse> responses;
     QElapsedTimer timer;
     timer.start();
@@ -83,7 +88,8 @@ QList<RawResponse> readResponses(QTcpSocket &socket, QByteArray &buffer, int cou
     return responses;
 }
 
-QByteArray readFixture(const QString &relativePath) {
+QByteArray readFixture(const QString &relativePath)
+{
     QFile file(QDir(qEnvironmentVariable("RELAYDESK_FIXTURES_DIR")).filePath(relativePath));
     if (!file.open(QIODevice::ReadOnly))
         return {};
@@ -92,7 +98,8 @@ QByteArray readFixture(const QString &relativePath) {
 
 } // namespace
 
-class TestFakeHttpServer : public QObject {
+class TestFakeHttpServer : public QObject
+{
     Q_OBJECT
 
 private slots:
@@ -105,6 +112,7 @@ private slots:
     void keepAliveConnectionIsReused();
     void connectionCloseIsHonoured();
     void pipelinedRequestsWithPartialReads();
+    void manyPipelinedRequestsStayInOrder();
     void chunkedRequestBodyWithExpectContinue();
     void malformedRequestsGet400();
     void http10ClosesAfterResponse();
@@ -116,7 +124,8 @@ private slots:
     void runsOnAnotherThread();
 };
 
-void TestFakeHttpServer::listensOnLoopback() {
+void TestFakeHttpServer::listensOnLoopback()
+{
     FakeHttpServer server;
     QVERIFY(server.isListening());
     QVERIFY(server.port() > 0);
@@ -126,9 +135,13 @@ void TestFakeHttpServer::listensOnLoopback() {
     QCOMPARE(withQuery.path(), QStringLiteral("/bot123:abc/getUpdates"));
     QCOMPARE(withQuery.query(), QStringLiteral("offset=7"));
     QCOMPARE(withQuery.port(), int(server.port()));
+    QCOMPARE(server.url().toString(),
+             QString(QStringLiteral("http://127.0.0.1:") + QString::number(server.port())));
+    QCOMPARE(server.url(QStringLiteral("v1/messages")).path(), QStringLiteral("/v1/messages"));
 }
 
-void TestFakeHttpServer::defaultResponseRecordsRequest() {
+void TestFakeHttpServer::defaultResponseRecordsRequest()
+{
     FakeHttpServer server;
     QSignalSpy received(&server, &FakeHttpServer::requestReceived);
     QNetworkAccessManager nam;
@@ -169,7 +182,8 @@ void TestFakeHttpServer::defaultResponseRecordsRequest() {
     QCOMPARE(server.requestCount(), 0);
 }
 
-void TestFakeHttpServer::postBodyGoesToHandler() {
+void TestFakeHttpServer::postBodyGoesToHandler()
+{
     FakeHttpServer server;
     server.setHandler([](const RecordedRequest &request) {
         FakeResponse response = FakeResponse::json(201, "{\"echo\":" + request.body + '}');
@@ -194,7 +208,8 @@ void TestFakeHttpServer::postBodyGoesToHandler() {
     QCOMPARE(recorded.header("content-length"), QByteArray::number(payload.size()));
 }
 
-void TestFakeHttpServer::scriptedSequenceThenHandler() {
+void TestFakeHttpServer::scriptedSequenceThenHandler()
+{
     FakeHttpServer server;
     server.queueResponse(FakeResponse::json(500, R"({"error":"one"})"));
     server.queueResponse(FakeResponse::text(503, "busy").withHeader("Retry-After", "1"));
@@ -216,7 +231,8 @@ void TestFakeHttpServer::scriptedSequenceThenHandler() {
     QCOMPARE(server.requestCount(), 4);
 }
 
-void TestFakeHttpServer::delayHoldsTheResponse() {
+void TestFakeHttpServer::delayHoldsTheResponse()
+{
     FakeHttpServer server;
     server.queueResponse(FakeResponse::text(200, "late").withDelay(400));
     QNetworkAccessManager nam;
@@ -232,7 +248,8 @@ void TestFakeHttpServer::delayHoldsTheResponse() {
     QCOMPARE(reply->readAll(), QByteArray("late"));
 }
 
-void TestFakeHttpServer::dropClosesWithoutAnswer() {
+void TestFakeHttpServer::dropClosesWithoutAnswer()
+{
     FakeHttpServer server;
     // Every request drops: Qt retries a request once when a connection dies before any response
     // byte, and that retry must fail too.
@@ -251,7 +268,8 @@ void TestFakeHttpServer::dropClosesWithoutAnswer() {
     QCOMPARE(statusOf(next.get()), 200);
 }
 
-void TestFakeHttpServer::keepAliveConnectionIsReused() {
+void TestFakeHttpServer::keepAliveConnectionIsReused()
+{
     FakeHttpServer server;
     QNetworkAccessManager nam;
     for (int i = 0; i < 3; ++i) {
@@ -276,7 +294,8 @@ void TestFakeHttpServer::keepAliveConnectionIsReused() {
     QCOMPARE(server.connectionCount(), 2);
 }
 
-void TestFakeHttpServer::connectionCloseIsHonoured() {
+void TestFakeHttpServer::connectionCloseIsHonoured()
+{
     FakeHttpServer server;
     server.queueResponse(FakeResponse::text(200, "bye").withHeader("Connection", "close"));
     QNetworkAccessManager nam;
@@ -291,7 +310,8 @@ void TestFakeHttpServer::connectionCloseIsHonoured() {
     QCOMPARE(server.connectionCount(), 2);
 }
 
-void TestFakeHttpServer::pipelinedRequestsWithPartialReads() {
+void TestFakeHttpServer::pipelinedRequestsWithPartialReads()
+{
     FakeHttpServer server;
     // The first answer is slow: the second must still come after it, in request order.
     server.queueResponse(FakeResponse::text(200, "first").withDelay(150));
@@ -335,7 +355,30 @@ void TestFakeHttpServer::pipelinedRequestsWithPartialReads() {
     QCOMPARE(server.connectionCount(), 1);
 }
 
-void TestFakeHttpServer::chunkedRequestBodyWithExpectContinue() {
+void TestFakeHttpServer::manyPipelinedRequestsStayInOrder()
+{
+    FakeHttpServer server;
+    server.setHandler([](const RecordedRequest &request) {
+        return FakeResponse::text(200, request.query.queryItemValue(QStringLiteral("i")).toUtf8());
+    });
+    constexpr int Count = 2000;
+    QByteArray burst;
+    for (int i = 0; i < Count; ++i)
+        burst += "GET /p?i=" + QByteArray::number(i) + " HTTP/1.1\r\nHost: fake\r\n\r\n";
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(burst);
+    QByteArray buffer;
+    const QList<RawResponse> responses = readResponses(socket, buffer, Count, 20000);
+    QCOMPARE(responses.size(), Count);
+    for (int i = 0; i < Count; ++i)
+        QCOMPARE(responses.at(i).body, QByteArray::number(i));
+    QCOMPARE(server.connectionCount(), 1);
+}
+
+void TestFakeHttpServer::chunkedRequestBodyWithExpectContinue()
+{
     FakeHttpServer server;
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, server.port());
@@ -360,7 +403,8 @@ void TestFakeHttpServer::chunkedRequestBodyWithExpectContinue() {
     QCOMPARE(server.requests().value(0).body, QByteArray("hello world"));
 }
 
-void TestFakeHttpServer::malformedRequestsGet400() {
+void TestFakeHttpServer::malformedRequestsGet400()
+{
     FakeHttpServer server;
     const QList<QByteArray> badRequests{
         "GARBAGE\r\n\r\n",
@@ -400,7 +444,8 @@ void TestFakeHttpServer::malformedRequestsGet400() {
     QCOMPARE(statusOf(reply.get()), 200);
 }
 
-void TestFakeHttpServer::http10ClosesAfterResponse() {
+void TestFakeHttpServer::http10ClosesAfterResponse()
+{
     FakeHttpServer server;
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, server.port());
@@ -414,7 +459,8 @@ void TestFakeHttpServer::http10ClosesAfterResponse() {
     QTRY_COMPARE(socket.state(), QAbstractSocket::UnconnectedState);
 }
 
-void TestFakeHttpServer::headHasNoBody() {
+void TestFakeHttpServer::headHasNoBody()
+{
     FakeHttpServer server;
     server.setHandler(
         [](const RecordedRequest &) { return FakeResponse::text(200, "twelve bytes"); });
@@ -433,7 +479,8 @@ void TestFakeHttpServer::headHasNoBody() {
     QCOMPARE(server.requests().value(0).method, QByteArray("HEAD"));
 }
 
-void TestFakeHttpServer::servesFixtureWithRecordedHeaders() {
+void TestFakeHttpServer::servesFixtureWithRecordedHeaders()
+{
     const QByteArray expected = readFixture(QStringLiteral("openai/vcr_chat_completion_200.json"));
     QVERIFY(!expected.isEmpty());
     const FakeResponse fixture =
@@ -468,7 +515,8 @@ void TestFakeHttpServer::servesFixtureWithRecordedHeaders() {
     QCOMPARE(cookies.size(), 4);
 }
 
-void TestFakeHttpServer::fixtureStatusOverrideAndMissingFile() {
+void TestFakeHttpServer::fixtureStatusOverrideAndMissingFile()
+{
     // This recording keeps its status outside the headers file, so the test states it.
     const FakeResponse rateLimited =
         FakeResponse::fromFile(QStringLiteral("anthropic/error_rate_limit_429.json"), 429);
@@ -496,7 +544,8 @@ void TestFakeHttpServer::fixtureStatusOverrideAndMissingFile() {
     QCOMPARE(reply->readAll(), readFixture(QStringLiteral("anthropic/error_rate_limit_429.json")));
 }
 
-void TestFakeHttpServer::streamsChunkedResponse() {
+void TestFakeHttpServer::streamsChunkedResponse()
+{
     const QByteArray sse = readFixture(QStringLiteral("anthropic/messages_stream_basic.sse"));
     QVERIFY(sse.size() > 200);
     FakeHttpServer server;
@@ -525,7 +574,8 @@ void TestFakeHttpServer::streamsChunkedResponse() {
     QCOMPARE(server.connectionCount(), 1);
 }
 
-void TestFakeHttpServer::waitForRequestsTimesOut() {
+void TestFakeHttpServer::waitForRequestsTimesOut()
+{
     FakeHttpServer server;
     QElapsedTimer timer;
     timer.start();
@@ -534,7 +584,8 @@ void TestFakeHttpServer::waitForRequestsTimesOut() {
     QVERIFY(server.waitForRequests(0, 100));
 }
 
-void TestFakeHttpServer::runsOnAnotherThread() {
+void TestFakeHttpServer::runsOnAnotherThread()
+{
     QThread thread;
     thread.start();
     // Anything queued to this object runs on the worker thread.

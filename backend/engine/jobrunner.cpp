@@ -4,6 +4,7 @@
 #include "channels/webhookchannel.h"
 #include "core/uuid7.h"
 #include "engine/engine.h"
+#include "observability/logger.h"
 #include "storage/conversationrepository.h"
 #include "storage/messagerepository.h"
 
@@ -21,10 +22,6 @@ struct SendContext {
     Conversation conversation;
 };
 
-struct DraftContext {
-    Conversation conversation;
-    QList<Message> history;
-};
 
 constexpr int kHistoryMessages = 20;
 
@@ -61,6 +58,11 @@ void JobRunner::initialise()
     m_maintenanceTimer->setInterval(std::max(1000, m_settings.leaseSeconds * 500));
     connect(m_maintenanceTimer, &QTimer::timeout, this, &JobRunner::maintain);
     m_maintenanceTimer->start();
+    // Queue depth and active conversations feed /metrics and backpressure; keep them fresh.
+    auto *counters = new QTimer(this);
+    counters->setInterval(1000);
+    connect(counters, &QTimer::timeout, this, [this] { m_engine->refreshCounters(); });
+    counters->start();
     pump();
 }
 
@@ -105,7 +107,6 @@ void JobRunner::maintain()
             if (reclaimed.isOk() && reclaimed.value() > 0)
                 pump();
         });
-    m_engine->refreshCounters();
 }
 
 void JobRunner::pump()
@@ -136,15 +137,29 @@ void JobRunner::schedule(const Job &job)
     run(job); // fire and forget: the coroutine frame lives until it finishes
 }
 
+// GCC 12 miscompiles some temporaries inside coroutine bodies (destroying them twice), so the
+// coroutines below only await and branch on named locals; the work lives in plain functions.
 QCoro::Task<> JobRunner::run(Job job)
 {
     bool succeeded = false;
-    if (job.kind == JobKind::Draft)
+    if (job.kind == JobKind::Draft) {
         succeeded = co_await runDraft(job);
-    else if (job.kind == JobKind::Send)
+    } else if (job.kind == JobKind::Send) {
         succeeded = co_await runSend(job);
-    else
-        succeeded = co_await fail(job, QStringLiteral("unknown job kind \"%1\"").arg(job.kind), false);
+    } else {
+        const QString error = unknownKindError(job);
+        succeeded = co_await fail(job, error, false);
+    }
+    finished(job, succeeded);
+}
+
+QString JobRunner::unknownKindError(const Job &job)
+{
+    return QStringLiteral("unknown job kind \"%1\"").arg(job.kind);
+}
+
+void JobRunner::finished(const Job &job, bool succeeded)
+{
     (succeeded ? m_engine->m_jobsSucceeded : m_engine->m_jobsFailed).fetch_add(1);
     m_runningJobs.remove(job.id);
     m_inFlight.fetch_sub(1);
@@ -154,24 +169,34 @@ QCoro::Task<> JobRunner::run(Job job)
 
 QCoro::Task<bool> JobRunner::fail(const Job &job, const QString &error, bool retryable)
 {
-    const auto recorded = co_await m_engine->write<bool>(
+    QFuture<Outcome<bool>> write = m_engine->write<bool>(
         [job, error, retryable](PipelineWrites &writes) {
             return writes.recordFailure(job, error, retryable);
         });
-    if (recorded.isOk() && !job.messageId.isEmpty()) {
-        const QString conversationId = job.payload.value(QStringLiteral("conversation_id")).toString();
-        Q_EMIT m_engine->messageStateChanged(
-            conversationId, job.messageId,
-            toString(recorded.value() ? EventType::DeadLettered : EventType::Failed));
-    }
+    const Outcome<bool> recorded = co_await write;
+    announceFailure(job, recorded);
     co_return false;
+}
+
+void JobRunner::announceFailure(const Job &job, const Outcome<bool> &recorded)
+{
+    if (!recorded.isOk()) {
+        qCWarning(lcEngine).noquote() << "cannot record the failure of job" << job.id << ":"
+                                      << recorded.error().message;
+        return;
+    }
+    if (job.messageId.isEmpty())
+        return;
+    const QString conversationId = job.payload.value(QStringLiteral("conversation_id")).toString();
+    Q_EMIT m_engine->messageStateChanged(
+        conversationId, job.messageId,
+        toString(recorded.value() ? EventType::DeadLettered : EventType::Failed));
 }
 
 QCoro::Task<bool> JobRunner::runDraft(const Job &job)
 {
-    const QString conversationId = job.payload.value(QStringLiteral("conversation_id")).toString();
-    const auto context = co_await m_engine->read<DraftContext>(
-        [conversationId](QSqlDatabase &db) -> Outcome<DraftContext> {
+    QFuture<Outcome<DraftContext>> read = m_engine->read<DraftContext>(
+        [conversationId = conversationOf(job)](QSqlDatabase &db) -> Outcome<DraftContext> {
             auto conversation = ConversationRepository(db).get(conversationId);
             if (!conversation.isOk())
                 return conversation.error();
@@ -180,38 +205,64 @@ QCoro::Task<bool> JobRunner::runDraft(const Job &job)
                 return history.error();
             return DraftContext{conversation.value(), history.value()};
         });
-    if (!context.isOk())
-        co_return co_await fail(job, context.error().message,
-                                context.error().kind != ErrorKind::NotFound);
-
-    if (context.value().conversation.aiMode == AiMode::Manual) {
+    const Outcome<DraftContext> context = co_await read;
+    if (!context.isOk()) {
+        const bool retryable = context.error().kind != ErrorKind::NotFound;
+        const QString error = context.error().message;
+        co_return co_await fail(job, error, retryable);
+    }
+    const bool manual = context.value().conversation.aiMode == AiMode::Manual;
+    if (manual) {
         // Switched to manual after the message arrived: nothing to draft.
-        co_await m_engine->writer().submit<Done>(
+        QFuture<Outcome<Done>> complete = m_engine->writer().submit<Done>(
             [jobId = job.id](QSqlDatabase &db) { return JobQueue(db).complete(jobId); });
+        co_await complete;
         co_return true;
     }
 
-    DraftRequest request;
-    request.conversation = context.value().conversation;
-    request.history = context.value().history;
-    request.maxLength = platformLengthLimit(request.conversation.platform);
-    const auto draft = co_await m_responder->draft(request);
-    if (!draft.isOk())
-        co_return co_await fail(job, draft.error().message, true);
+    const DraftRequest request = draftRequestFor(context.value());
+    const Outcome<Draft> draft = co_await m_responder->draft(request);
+    if (!draft.isOk()) {
+        const QString error = draft.error().message;
+        co_return co_await fail(job, error, true);
+    }
 
-    const auto stored = co_await m_engine->write<Message>(
+    QFuture<Outcome<Message>> store = m_engine->write<Message>(
         [job, value = draft.value()](PipelineWrites &writes) { return writes.storeDraft(job, value); });
-    if (!stored.isOk())
-        co_return co_await fail(job, stored.error().message, true);
+    const Outcome<Message> stored = co_await store;
+    if (!stored.isOk()) {
+        const QString error = stored.error().message;
+        co_return co_await fail(job, error, true);
+    }
+    announceDraft(job, stored.value());
+    co_return true;
+}
+
+QString JobRunner::conversationOf(const Job &job)
+{
+    return job.payload.value(QStringLiteral("conversation_id")).toString();
+}
+
+DraftRequest JobRunner::draftRequestFor(const DraftContext &context)
+{
+    DraftRequest request;
+    request.conversation = context.conversation;
+    request.history = context.history;
+    request.maxLength = platformLengthLimit(request.conversation.platform);
+    return request;
+}
+
+void JobRunner::announceDraft(const Job &job, const Message &draft)
+{
+    const QString conversationId = draft.conversationId;
     Q_EMIT m_engine->messageStateChanged(conversationId, job.messageId, toString(EventType::Drafted));
-    Q_EMIT m_engine->messageAdded(conversationId, stored.value().id);
-    if (stored.value().state == toString(EventType::Approved)) {
-        Q_EMIT m_engine->messageStateChanged(conversationId, stored.value().id, stored.value().state);
+    Q_EMIT m_engine->messageAdded(conversationId, draft.id);
+    if (draft.state == toString(EventType::Approved)) {
+        Q_EMIT m_engine->messageStateChanged(conversationId, draft.id, draft.state);
         m_engine->m_readyJobs.fetch_add(1);
         wake();
     }
     Q_EMIT m_engine->conversationChanged(conversationId);
-    co_return true;
 }
 
 ChannelAdapter *JobRunner::channelFor(Platform platform) const
@@ -228,7 +279,7 @@ ChannelAdapter *JobRunner::channelFor(Platform platform) const
 
 QCoro::Task<bool> JobRunner::runSend(const Job &job)
 {
-    const auto context = co_await m_engine->read<SendContext>(
+    QFuture<Outcome<SendContext>> read = m_engine->read<SendContext>(
         [messageId = job.messageId](QSqlDatabase &db) -> Outcome<SendContext> {
             auto message = MessageRepository(db).get(messageId);
             if (!message.isOk())
@@ -238,35 +289,54 @@ QCoro::Task<bool> JobRunner::runSend(const Job &job)
                 return conversation.error();
             return SendContext{message.value(), conversation.value()};
         });
-    if (!context.isOk())
-        co_return co_await fail(job, context.error().message,
-                                context.error().kind != ErrorKind::NotFound);
+    const Outcome<SendContext> context = co_await read;
+    if (!context.isOk()) {
+        const bool retryable = context.error().kind != ErrorKind::NotFound;
+        const QString error = context.error().message;
+        co_return co_await fail(job, error, retryable);
+    }
 
-    Message message = context.value().message;
-    const QString conversationId = message.conversationId;
-    if (job.payload.contains(QStringLiteral("content")))
-        message.content = job.payload.value(QStringLiteral("content")).toString();
-
+    const Message message = outboundMessage(job, context.value().message);
     ChannelAdapter *channel = channelFor(message.platform);
     if (!channel) {
-        co_return co_await fail(
-            job,
-            QStringLiteral("no channel can deliver %1 messages: enable [channels.webhook] with an "
-                           "outbound_url, or the %1 channel")
-                .arg(toString(message.platform)),
-            false);
+        const QString error = noChannelError(message.platform);
+        co_return co_await fail(job, error, false);
     }
     const SendResult result = co_await channel->send(message, context.value().conversation);
-    if (!result.ok)
-        co_return co_await fail(job, result.error, result.retryable);
+    if (!result.ok) {
+        const QString error = result.error;
+        co_return co_await fail(job, error, result.retryable);
+    }
 
-    const auto recorded = co_await m_engine->write<Done>(
+    QFuture<Outcome<Done>> write = m_engine->write<Done>(
         [job, result](PipelineWrites &writes) { return writes.recordSent(job, result); });
-    if (!recorded.isOk())
-        co_return false; // the lease expires and the send is retried; receivers dedupe by id
+    const Outcome<Done> recorded = co_await write;
+    // If the record is lost the lease expires and the send is retried; receivers dedupe by id.
+    const bool ok = recorded.isOk();
+    if (ok)
+        announceSent(job, message.conversationId);
+    co_return ok;
+}
+
+Message JobRunner::outboundMessage(const Job &job, Message message)
+{
+    // An operator's edit at approval travels in the job, the stored draft stays as written.
+    if (job.payload.contains(QStringLiteral("content")))
+        message.content = job.payload.value(QStringLiteral("content")).toString();
+    return message;
+}
+
+QString JobRunner::noChannelError(Platform platform)
+{
+    return QStringLiteral("no channel can deliver %1 messages: enable [channels.webhook] with an "
+                          "outbound_url, or the %1 channel")
+        .arg(toString(platform));
+}
+
+void JobRunner::announceSent(const Job &job, const QString &conversationId)
+{
     Q_EMIT m_engine->messageStateChanged(conversationId, job.messageId, toString(EventType::Sent));
     Q_EMIT m_engine->conversationChanged(conversationId);
-    co_return true;
 }
 
 } // namespace relaydesk

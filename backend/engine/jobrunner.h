@@ -19,6 +19,11 @@ namespace relaydesk {
 
 class Engine;
 
+struct DraftContext {
+    Conversation conversation;
+    QList<Message> history;
+};
+
 // Lives on the engine thread: claims jobs in batches through the storage writer and runs each
 // as a coroutine (draft with the responder, send through a channel), never blocking the thread.
 class JobRunner : public QObject
@@ -45,6 +50,15 @@ private:
     QCoro::Task<bool> runDraft(const Job &job);
     QCoro::Task<bool> runSend(const Job &job);
     QCoro::Task<bool> fail(const Job &job, const QString &error, bool retryable);
+    void finished(const Job &job, bool succeeded);
+    void announceFailure(const Job &job, const Outcome<bool> &recorded);
+    void announceDraft(const Job &job, const Message &draft);
+    void announceSent(const Job &job, const QString &conversationId);
+    static QString unknownKindError(const Job &job);
+    static QString conversationOf(const Job &job);
+    static DraftRequest draftRequestFor(const DraftContext &context);
+    static Message outboundMessage(const Job &job, Message message);
+    static QString noChannelError(Platform platform);
     ChannelAdapter *channelFor(Platform platform) const;
     void maintain();
 

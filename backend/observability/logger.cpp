@@ -257,21 +257,9 @@ void Logger::setSinkForTesting(std::function<void(const QByteArray &line)> sink)
 
 void Logger::handleMessage(QtMsgType type, const QMessageLogContext &context,
                            const QString &message) {
-    // A message raised while masking or writing (a regular expression, a test sink) re-enters
-    // the handler, possibly with the sink mutex held; its text may carry unmasked data, so only
-    // note that it happened, straight to stderr.
-    thread_local bool inHandler = false;
-    if (inHandler) {
-        const QByteArray line =
-            formatLine(QtWarningMsg, "relaydesk.app",
-                       QStringLiteral("a message logged inside the log handler was dropped")) +
-            '\n';
-        std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
-        return;
-    }
-    inHandler = true;
+    // Qt itself diverts messages raised inside a handler (from a regular expression or a sink)
+    // to its default output, so this never re-enters while the sink mutex is held.
     write(formatLine(type, context.category, mask(message)));
-    inHandler = false;
 }
 
 QByteArray Logger::formatLine(QtMsgType type, const char *category, const QString &message) {

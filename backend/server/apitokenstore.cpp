@@ -79,7 +79,7 @@ bool ApiTokenStore::digestsEqual(const QByteArray &a, const QByteArray &b)
     return difference == 0;
 }
 
-std::optional<QString> ApiTokenStore::tokenId(QByteArrayView presented) const
+std::optional<QString> ApiTokenStore::tokenId(const QByteArray &presented) const
 {
     if (presented.isEmpty())
         return std::nullopt;
@@ -94,7 +94,7 @@ std::optional<QString> ApiTokenStore::tokenId(QByteArrayView presented) const
     return found;
 }
 
-bool ApiTokenStore::verify(QByteArrayView presented) const
+bool ApiTokenStore::verify(const QByteArray &presented) const
 {
     return tokenId(presented).has_value();
 }

@@ -27,10 +27,10 @@ public:
     bool isEmpty() const { return m_entries.isEmpty(); }
     int count() const { return int(m_entries.size()); }
 
-    bool verify(QByteArrayView presented) const;
+    bool verify(const QByteArray &presented) const;
     // The non-secret id of the matching token ("sha256:" + 12 hex digits), for logs and
     // request attribution; nullopt when no token matches.
-    std::optional<QString> tokenId(QByteArrayView presented) const;
+    std::optional<QString> tokenId(const QByteArray &presented) const;
 
     // When no token is configured: reuse <dataDir>/api-token, or create it with a fresh token
     // (0600, directory created 0700). A token file readable by group or others is re-chmodded

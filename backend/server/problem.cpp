@@ -158,7 +158,7 @@ Problem Problem::malformedJson(const QJsonParseError &error, const QByteArray &b
 {
     // Line and column make the mistake findable in a hand-written request; the byte offset is
     // what tools report.
-    const qsizetype offset = qBound<qsizetype>(0, error.offset, body.size());
+    const qsizetype offset = qBound(qsizetype(0), qsizetype(error.offset), body.size());
     int line = 1;
     qsizetype lineStart = 0;
     for (qsizetype i = 0; i < offset; ++i) {

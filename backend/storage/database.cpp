@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QThread>
 #include <vector>
@@ -117,10 +118,25 @@ Outcome<QSqlQuery> Database::exec(const QSqlDatabase &db, const QString &sql,
 {
     QSqlQuery query(db);
     query.setForwardOnly(true);
+    // QPSQL prepares through "PREPARE ... AS", which PostgreSQL accepts only for SELECT, INSERT,
+    // UPDATE, DELETE and VALUES: DDL, SAVEPOINT and SET must run unprepared. With nothing to
+    // bind there is nothing to gain from preparing anyway.
+    if (values.isEmpty()) {
+        if (!query.exec(sql))
+            return errorFrom(query, sql.left(60));
+        return query;
+    }
     if (!query.prepare(sql))
         return errorFrom(query, sql.left(60));
-    for (const QVariant &value : values)
-        query.addBindValue(value);
+    for (const QVariant &value : values) {
+        // A null QString would bind as SQL NULL; our text columns mean "empty" by it. Real NULLs
+        // are passed as a QVariant without a value.
+        if (!value.isNull() && value.metaType() == QMetaType::fromType<QString>()
+            && value.toString().isNull())
+            query.addBindValue(QStringLiteral(""));
+        else
+            query.addBindValue(value);
+    }
     if (!query.exec())
         return errorFrom(query, sql.left(60));
     return query;
@@ -129,13 +145,24 @@ Outcome<QSqlQuery> Database::exec(const QSqlDatabase &db, const QString &sql,
 Error Database::errorFrom(const QSqlQuery &query, const QString &what)
 {
     const QSqlError error = query.lastError();
-    if (isConnectionError(error))
+    const bool sqlite = query.driver() && query.driver()->dbmsType() == QSqlDriver::SQLite;
+    if (sqlite ? isSqliteUnavailable(error) : isConnectionError(error))
         return Error{ErrorKind::Unavailable,
                      QStringLiteral("database unavailable: %1").arg(error.text()), {}, 2};
     return Error{ErrorKind::Internal,
                  QStringLiteral("database error in \"%1\": %2").arg(what, error.text()),
                  {},
                  0};
+}
+
+bool Database::isSqliteUnavailable(const QSqlError &error)
+{
+    // Qt's SQLite driver labels every failed step a ConnectionError, constraint violations
+    // included, so look at SQLite's own result code: busy, locked, read-only, I/O error, full,
+    // cannot open.
+    bool numeric = false;
+    const int code = error.nativeErrorCode().toInt(&numeric) & 0xFF;
+    return numeric && (code == 5 || code == 6 || code == 8 || code == 10 || code == 13 || code == 14);
 }
 
 bool Database::isConnectionError(const QSqlError &error)

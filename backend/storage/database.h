@@ -26,6 +26,8 @@ public:
     static Error errorFrom(const QSqlQuery &query, const QString &what);
     // A connection-level failure (server gone) as opposed to a bad statement.
     static bool isConnectionError(const QSqlError &error);
+    // SQLite's equivalent: the file is busy, read-only, full or gone, not the statement wrong.
+    static bool isSqliteUnavailable(const QSqlError &error);
 };
 
 } // namespace relaydesk

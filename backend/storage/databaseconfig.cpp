@@ -66,9 +66,13 @@ QString DatabaseConfig::displayName() const
 
 QString DatabaseConfig::connectionKey() const
 {
-    return dialect == SqlDialect::Sqlite
-               ? sqlitePath
-               : QStringLiteral("%1@%2:%3/%4").arg(user, host).arg(port).arg(databaseName);
+    // The options belong to the key: two configs that differ only in, say, search_path reach
+    // different tables and must not share a connection.
+    return dialect == SqlDialect::Sqlite ? sqlitePath
+                                         : QStringLiteral("%1@%2:%3/%4?%5")
+                                               .arg(user, host)
+                                               .arg(port)
+                                               .arg(databaseName, options);
 }
 
 } // namespace relaydesk

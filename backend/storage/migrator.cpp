@@ -75,6 +75,21 @@ int Migrator::latestKnownVersion() const
 
 Outcome<Done> Migrator::ensureTable()
 {
+    // CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin on PostgreSQL (both pass
+    // the check, one fails on the catalog's unique index), so instances starting together take
+    // the migration lock for it too.
+    if (Database::dialect(m_db) == SqlDialect::Postgresql) {
+        if (!m_db.transaction())
+            return Error{ErrorKind::Unavailable,
+                         QStringLiteral("cannot begin migration: %1").arg(m_db.lastError().text()),
+                         {},
+                         1};
+        auto lock = Database::exec(m_db, QStringLiteral("SELECT pg_advisory_xact_lock(7306)"));
+        if (!lock.isOk()) {
+            m_db.rollback();
+            return lock.error();
+        }
+    }
     const QString sql = Database::dialect(m_db) == SqlDialect::Sqlite
                             ? QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
                                              "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -83,6 +98,19 @@ Outcome<Done> Migrator::ensureTable()
                                              "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                                              "applied_at BIGINT NOT NULL)");
     auto result = Database::exec(m_db, sql);
+    if (Database::dialect(m_db) == SqlDialect::Postgresql) {
+        if (!result.isOk()) {
+            m_db.rollback();
+            return result.error();
+        }
+        if (!m_db.commit())
+            return Error{ErrorKind::Unavailable,
+                         QStringLiteral("cannot create schema_migrations: %1")
+                             .arg(m_db.lastError().text()),
+                         {},
+                         1};
+        return Done{};
+    }
     if (!result.isOk())
         return result.error();
     return Done{};
@@ -105,7 +133,13 @@ Outcome<int> Migrator::migrate()
         return ok.error();
 
     for (const Migration &migration : std::as_const(m_migrations)) {
-        if (!m_db.transaction())
+        // On SQLite the write lock is taken up front (IMMEDIATE) so a second process starting
+        // beside us waits its turn (busy_timeout) instead of failing when its read snapshot
+        // turns stale at the first CREATE.
+        const bool begun =
+            postgres ? m_db.transaction()
+                     : Database::exec(m_db, QStringLiteral("BEGIN IMMEDIATE")).isOk();
+        if (!begun)
             return Error{ErrorKind::Unavailable,
                          QStringLiteral("cannot begin migration: %1").arg(m_db.lastError().text()),
                          {},

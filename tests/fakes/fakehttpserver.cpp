@@ -27,13 +27,15 @@ struct ParseResult {
     bool wantsContinue = false;
 };
 
-bool isTokenChar(char c) {
+bool isTokenChar(char c)
+{
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     return QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
 }
 
-bool isToken(const QByteArray &value) {
+bool isToken(const QByteArray &value)
+{
     if (value.isEmpty())
         return false;
     for (const char c : value) {
@@ -43,7 +45,8 @@ bool isToken(const QByteArray &value) {
     return true;
 }
 
-bool headerHasToken(const QByteArray &value, const QByteArray &token) {
+bool headerHasToken(const QByteArray &value, const QByteArray &token)
+{
     const QList<QByteArray> parts = value.split(',');
     for (const QByteArray &part : parts) {
         if (part.trimmed().toLower() == token)
@@ -53,7 +56,8 @@ bool headerHasToken(const QByteArray &value, const QByteArray &token) {
 }
 
 // Reads one line starting at `pos`; tolerates bare LF line ends as RFC 9112 permits.
-bool readLine(const QByteArray &buffer, qsizetype &pos, QByteArray &line) {
+bool readLine(const QByteArray &buffer, qsizetype &pos, QByteArray &line)
+{
     const qsizetype newline = buffer.indexOf('\n', pos);
     if (newline < 0)
         return false;
@@ -66,7 +70,8 @@ bool readLine(const QByteArray &buffer, qsizetype &pos, QByteArray &line) {
 
 enum class ChunkStatus { Incomplete, Complete, Invalid, TooLarge };
 
-ChunkStatus decodeChunked(const QByteArray &buffer, qsizetype &pos, QByteArray &body) {
+ChunkStatus decodeChunked(const QByteArray &buffer, qsizetype &pos, QByteArray &body)
+{
     for (;;) {
         QByteArray sizeLine;
         if (!readLine(buffer, pos, sizeLine))
@@ -102,7 +107,8 @@ ChunkStatus decodeChunked(const QByteArray &buffer, qsizetype &pos, QByteArray &
     }
 }
 
-bool parseTarget(const QByteArray &target, RecordedRequest &request) {
+bool parseTarget(const QByteArray &target, RecordedRequest &request)
+{
     if (target == "*") {
         request.path = QStringLiteral("*");
         return true;
@@ -121,7 +127,8 @@ bool parseTarget(const QByteArray &target, RecordedRequest &request) {
 
 // Stateless over the buffer: re-reading the header block on each partial read is cheap at test
 // sizes and keeps the parser free of resumable state.
-ParseResult parseRequest(const QByteArray &buffer) {
+ParseResult parseRequest(const QByteArray &buffer)
+{
     ParseResult result;
     qsizetype pos = 0;
     QByteArray line;
@@ -237,7 +244,8 @@ ParseResult parseRequest(const QByteArray &buffer) {
     return result;
 }
 
-QByteArray reasonPhrase(int status) {
+QByteArray reasonPhrase(int status)
+{
     switch (status) {
     case 100:
         return "Continue";
@@ -294,7 +302,8 @@ QByteArray reasonPhrase(int status) {
     }
 }
 
-bool statusAllowsBody(int status) {
+bool statusAllowsBody(int status)
+{
     return status >= 200 && status != 204 && status != 304;
 }
 
@@ -307,6 +316,8 @@ struct FakeHttpServer::Connection {
     // request order.
     bool busy = false;
     bool continueSent = false;
+    // processBuffer's loop is running for this connection.
+    bool processing = false;
     // Set once we decided to close; later bytes from the client are discarded.
     bool closing = false;
     bool closeAfterResponse = false;
@@ -320,14 +331,16 @@ struct FakeHttpServer::Connection {
 
 FakeHttpServer::FakeHttpServer(QObject *parent)
     : QObject(parent)
-    , m_server(new QTcpServer(this)) {
+    , m_server(new QTcpServer(this))
+{
     connect(m_server, &QTcpServer::newConnection, this, &FakeHttpServer::acceptPending);
     if (!m_server->listen(QHostAddress::LocalHost, 0))
         qWarning("FakeHttpServer: cannot listen on 127.0.0.1: %s",
                  qUtf8Printable(m_server->errorString()));
 }
 
-FakeHttpServer::~FakeHttpServer() {
+FakeHttpServer::~FakeHttpServer()
+{
     m_server->close();
     // Detach first so aborting a socket cannot call back into a half-destroyed server.
     for (auto &entry : m_connections) {
@@ -337,58 +350,68 @@ FakeHttpServer::~FakeHttpServer() {
     m_connections.clear();
 }
 
-bool FakeHttpServer::isListening() const {
+bool FakeHttpServer::isListening() const
+{
     return m_server->isListening();
 }
 
-quint16 FakeHttpServer::port() const {
+quint16 FakeHttpServer::port() const
+{
     return m_server->serverPort();
 }
 
-QUrl FakeHttpServer::url() const {
+QUrl FakeHttpServer::url() const
+{
     QUrl url;
     url.setScheme(QStringLiteral("http"));
     url.setHost(QStringLiteral("127.0.0.1"));
     url.setPort(port());
-    url.setPath(QStringLiteral("/"));
     return url;
 }
 
-QUrl FakeHttpServer::url(const QString &pathAndQuery) const {
+QUrl FakeHttpServer::url(const QString &pathAndQuery) const
+{
     return url().resolved(QUrl(pathAndQuery));
 }
 
-void FakeHttpServer::setHandler(Handler handler) {
+void FakeHttpServer::setHandler(Handler handler)
+{
     QMutexLocker locker(&m_mutex);
     m_handler = std::move(handler);
 }
 
-void FakeHttpServer::queueResponse(const FakeResponse &response) {
+void FakeHttpServer::queueResponse(const FakeResponse &response)
+{
     QMutexLocker locker(&m_mutex);
     m_queue.enqueue(response);
 }
 
-int FakeHttpServer::queuedResponseCount() const {
+int FakeHttpServer::queuedResponseCount() const
+{
     QMutexLocker locker(&m_mutex);
     return int(m_queue.size());
 }
 
-QList<RecordedRequest> FakeHttpServer::requests() const {
+QList<RecordedRequest> FakeHttpServer::requests() const
+{
     QMutexLocker locker(&m_mutex);
     return m_requests;
 }
 
-int FakeHttpServer::requestCount() const {
+int FakeHttpServer::requestCount() const
+{
     QMutexLocker locker(&m_mutex);
     return int(m_requests.size());
 }
 
-void FakeHttpServer::clearRequests() {
+void FakeHttpServer::clearRequests()
+{
     QMutexLocker locker(&m_mutex);
     m_requests.clear();
 }
 
-bool FakeHttpServer::waitForRequests(int count, int timeoutMs) {
+bool FakeHttpServer::waitForRequests(int count, int timeoutMs)
+{
     QDeadlineTimer deadline(timeoutMs);
     while (requestCount() < count) {
         const qint64 remaining = deadline.remainingTime();
@@ -405,12 +428,14 @@ bool FakeHttpServer::waitForRequests(int count, int timeoutMs) {
     return true;
 }
 
-int FakeHttpServer::connectionCount() const {
+int FakeHttpServer::connectionCount() const
+{
     QMutexLocker locker(&m_mutex);
     return m_connectionCount;
 }
 
-void FakeHttpServer::closeAllConnections() {
+void FakeHttpServer::closeAllConnections()
+{
     QList<QTcpSocket *> sockets;
     for (const auto &entry : m_connections)
         sockets.append(entry.first);
@@ -420,7 +445,8 @@ void FakeHttpServer::closeAllConnections() {
     }
 }
 
-void FakeHttpServer::acceptPending() {
+void FakeHttpServer::acceptPending()
+{
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         auto connection = std::make_unique<Connection>();
         connection->id = m_nextConnectionId++;
@@ -438,12 +464,14 @@ void FakeHttpServer::acceptPending() {
     }
 }
 
-FakeHttpServer::Connection *FakeHttpServer::connectionFor(QTcpSocket *socket) const {
+FakeHttpServer::Connection *FakeHttpServer::connectionFor(QTcpSocket *socket) const
+{
     const auto it = m_connections.find(socket);
     return it == m_connections.end() ? nullptr : it->second.get();
 }
 
-void FakeHttpServer::onReadyRead(QTcpSocket *socket) {
+void FakeHttpServer::onReadyRead(QTcpSocket *socket)
+{
     Connection *connection = connectionFor(socket);
     if (!connection)
         return;
@@ -454,15 +482,31 @@ void FakeHttpServer::onReadyRead(QTcpSocket *socket) {
     processBuffer(socket);
 }
 
-void FakeHttpServer::onDisconnected(QTcpSocket *socket) {
+void FakeHttpServer::onDisconnected(QTcpSocket *socket)
+{
     m_connections.erase(socket);
     socket->deleteLater();
 }
 
-void FakeHttpServer::processBuffer(QTcpSocket *socket) {
+void FakeHttpServer::processBuffer(QTcpSocket *socket)
+{
+    Connection *connection = connectionFor(socket);
+    // Re-entered from finishResponse while the loop below runs; the loop takes the next request,
+    // which keeps the stack flat however many requests a client pipelines.
+    if (!connection || connection->processing)
+        return;
+    connection->processing = true;
+    while (handleNextRequest(socket)) {
+    }
+    if (Connection *stillOpen = connectionFor(socket))
+        stillOpen->processing = false;
+}
+
+bool FakeHttpServer::handleNextRequest(QTcpSocket *socket)
+{
     Connection *connection = connectionFor(socket);
     if (!connection || connection->busy || connection->buffer.isEmpty())
-        return;
+        return false;
 
     ParseResult parsed = parseRequest(connection->buffer);
     switch (parsed.status) {
@@ -471,16 +515,16 @@ void FakeHttpServer::processBuffer(QTcpSocket *socket) {
             connection->continueSent = true;
             socket->write("HTTP/1.1 100 Continue\r\n\r\n");
         }
-        return;
+        return false;
     case ParseStatus::Invalid:
         rejectAndClose(socket, 400);
-        return;
+        return false;
     case ParseStatus::HeadersTooLarge:
         rejectAndClose(socket, 431);
-        return;
+        return false;
     case ParseStatus::BodyTooLarge:
         rejectAndClose(socket, 413);
-        return;
+        return false;
     case ParseStatus::Complete:
         break;
     }
@@ -502,7 +546,7 @@ void FakeHttpServer::processBuffer(QTcpSocket *socket) {
 
     // A slot connected to requestReceived may have closed the connection.
     if (!connectionFor(socket))
-        return;
+        return false;
 
     const FakeResponse response = nextResponse(request);
     if (response.delayMs > 0) {
@@ -510,12 +554,15 @@ void FakeHttpServer::processBuffer(QTcpSocket *socket) {
             if (connectionFor(socket))
                 respond(socket, response);
         });
-    } else {
-        respond(socket, response);
+        return false;
     }
+    respond(socket, response);
+    const Connection *after = connectionFor(socket);
+    return after && !after->busy;
 }
 
-FakeResponse FakeHttpServer::nextResponse(const RecordedRequest &request) {
+FakeResponse FakeHttpServer::nextResponse(const RecordedRequest &request)
+{
     Handler handler;
     {
         QMutexLocker locker(&m_mutex);
@@ -528,7 +575,8 @@ FakeResponse FakeHttpServer::nextResponse(const RecordedRequest &request) {
     return FakeResponse::json(200, QByteArrayLiteral("{}"));
 }
 
-void FakeHttpServer::respond(QTcpSocket *socket, const FakeResponse &response) {
+void FakeHttpServer::respond(QTcpSocket *socket, const FakeResponse &response)
+{
     Connection *connection = connectionFor(socket);
     if (!connection)
         return;
@@ -574,7 +622,8 @@ void FakeHttpServer::respond(QTcpSocket *socket, const FakeResponse &response) {
     finishResponse(socket);
 }
 
-void FakeHttpServer::sendNextChunk(QTcpSocket *socket) {
+void FakeHttpServer::sendNextChunk(QTcpSocket *socket)
+{
     Connection *connection = connectionFor(socket);
     if (!connection)
         return;
@@ -588,11 +637,12 @@ void FakeHttpServer::sendNextChunk(QTcpSocket *socket) {
     socket->write(QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");
     // Flushing now makes each chunk its own read on the client side, which is the point.
     socket->flush();
-    QTimer::singleShot(connection->chunkIntervalMs, socket,
+    QTimer::singleShot(qMax(0, connection->chunkIntervalMs), socket,
                        [this, socket] { sendNextChunk(socket); });
 }
 
-void FakeHttpServer::finishResponse(QTcpSocket *socket) {
+void FakeHttpServer::finishResponse(QTcpSocket *socket)
+{
     Connection *connection = connectionFor(socket);
     if (!connection)
         return;
@@ -606,7 +656,8 @@ void FakeHttpServer::finishResponse(QTcpSocket *socket) {
     processBuffer(socket);
 }
 
-void FakeHttpServer::rejectAndClose(QTcpSocket *socket, int status) {
+void FakeHttpServer::rejectAndClose(QTcpSocket *socket, int status)
+{
     Connection *connection = connectionFor(socket);
     if (!connection)
         return;

@@ -25,7 +25,8 @@ namespace relaydesk {
 // It lives on the thread that creates it and answers from that thread's event loop. The recorded
 // requests, the response queue and the handler are guarded by a mutex, so a test may inspect
 // them from another thread while the server runs on its own.
-class FakeHttpServer : public QObject {
+class FakeHttpServer : public QObject
+{
     Q_OBJECT
 
 public:
@@ -36,7 +37,7 @@ public:
 
     bool isListening() const;
     quint16 port() const;
-    // http://127.0.0.1:<port>
+    // http://127.0.0.1:<port> without a trailing slash, ready to be a client's base URL.
     QUrl url() const;
     // url() with the given path (and query, if it has one) resolved against it.
     QUrl url(const QString &pathAndQuery) const;
@@ -68,6 +69,8 @@ private:
     void onReadyRead(QTcpSocket *socket);
     void onDisconnected(QTcpSocket *socket);
     void processBuffer(QTcpSocket *socket);
+    // Parses and answers one buffered request; true if the connection is idle again.
+    bool handleNextRequest(QTcpSocket *socket);
     FakeResponse nextResponse(const RecordedRequest &request);
     void respond(QTcpSocket *socket, const FakeResponse &response);
     void sendNextChunk(QTcpSocket *socket);

@@ -9,7 +9,8 @@ namespace relaydesk {
 
 namespace {
 
-QByteArray contentTypeForSuffix(const QString &suffix) {
+QByteArray contentTypeForSuffix(const QString &suffix)
+{
     const QString s = suffix.toLower();
     if (s == QLatin1String("json"))
         return QByteArrayLiteral("application/json");
@@ -26,12 +27,14 @@ QByteArray contentTypeForSuffix(const QString &suffix) {
 
 // Headers that describe how the recorded bytes travelled, not what they are; replaying them
 // would contradict the decoded body we send.
-bool isFramingHeader(const QByteArray &name) {
+bool isFramingHeader(const QByteArray &name)
+{
     return name == "content-length" || name == "transfer-encoding" || name == "content-encoding" ||
            name == "connection" || name == "keep-alive";
 }
 
-void applyHeadersFile(const QString &headersPath, FakeResponse &response) {
+void applyHeadersFile(const QString &headersPath, FakeResponse &response)
+{
     QFile file(headersPath);
     if (!file.open(QIODevice::ReadOnly))
         return;
@@ -67,7 +70,8 @@ void applyHeadersFile(const QString &headersPath, FakeResponse &response) {
 
 } // namespace
 
-FakeResponse FakeResponse::json(int status, const QByteArray &body) {
+FakeResponse FakeResponse::json(int status, const QByteArray &body)
+{
     FakeResponse response;
     response.status = status;
     response.headers.insert(QByteArrayLiteral("content-type"),
@@ -76,7 +80,8 @@ FakeResponse FakeResponse::json(int status, const QByteArray &body) {
     return response;
 }
 
-FakeResponse FakeResponse::text(int status, const QByteArray &body) {
+FakeResponse FakeResponse::text(int status, const QByteArray &body)
+{
     FakeResponse response;
     response.status = status;
     response.headers.insert(QByteArrayLiteral("content-type"),
@@ -85,32 +90,37 @@ FakeResponse FakeResponse::text(int status, const QByteArray &body) {
     return response;
 }
 
-FakeResponse FakeResponse::dropped() {
+FakeResponse FakeResponse::dropped()
+{
     FakeResponse response;
     response.dropConnection = true;
     return response;
 }
 
-FakeResponse FakeResponse::withHeader(const QByteArray &name, const QByteArray &value) const {
+FakeResponse FakeResponse::withHeader(const QByteArray &name, const QByteArray &value) const
+{
     FakeResponse copy = *this;
     copy.headers.insert(name, value);
     return copy;
 }
 
-FakeResponse FakeResponse::withDelay(int milliseconds) const {
+FakeResponse FakeResponse::withDelay(int milliseconds) const
+{
     FakeResponse copy = *this;
     copy.delayMs = milliseconds;
     return copy;
 }
 
-FakeResponse FakeResponse::streamed(int bytesPerChunk, int intervalMs) const {
+FakeResponse FakeResponse::streamed(int bytesPerChunk, int intervalMs) const
+{
     FakeResponse copy = *this;
     copy.chunkSize = bytesPerChunk;
     copy.chunkIntervalMs = intervalMs;
     return copy;
 }
 
-FakeResponse FakeResponse::fromFile(const QString &path, std::optional<int> status) {
+FakeResponse FakeResponse::fromFile(const QString &path, std::optional<int> status)
+{
     QString resolved = path;
     if (QFileInfo(path).isRelative()) {
         const QString fixturesDir = qEnvironmentVariable("RELAYDESK_FIXTURES_DIR");

@@ -1,0 +1,26 @@
+#include "application.h"
+
+#include <QCoreApplication>
+#include <memory>
+
+#ifdef RELAYDESK_WITH_GUI
+#include <QApplication>
+#endif
+
+int main(int argc, char **argv)
+{
+    [[maybe_unused]] const bool headless = relaydesk::Application::wantsHeadless(argc, argv);
+    std::unique_ptr<QCoreApplication> app;
+#ifdef RELAYDESK_WITH_GUI
+    if (!headless)
+        app = std::make_unique<QApplication>(argc, argv);
+#endif
+    if (!app)
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("relaydesk"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Relaydesk"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(RELAYDESK_VERSION));
+
+    auto *application = new relaydesk::Application(app.get());
+    return application->run();
+}

@@ -1,0 +1,116 @@
+#include "server/apiserver.h"
+
+#include "observability/counter.h"
+#include "observability/histogram.h"
+#include "observability/logger.h"
+#include "observability/metricsregistry.h"
+#include "server/apiroutes.h"
+#include "server/apitokenstore.h"
+#include "server/httpserver.h"
+
+#include <QThread>
+
+namespace relaydesk {
+
+void ApiServer::ThreadStopper::operator()(QThread *thread) const
+{
+    thread->quit();
+    thread->wait();
+    delete thread;
+}
+
+ApiServer::ApiServer(Engine *engine, MetricsRegistry *metrics)
+    : m_engine(engine)
+    , m_metrics(metrics)
+{
+}
+
+ApiServer::~ApiServer() { stop(); }
+
+Outcome<quint16> ApiServer::start(const Settings &settings)
+{
+    ApiTokenStore tokens(settings.apiTokens);
+    if (tokens.isEmpty()) {
+        QString error;
+        m_generatedTokenPath = tokens.ensureGenerated(settings.dataDir, &error);
+        if (m_generatedTokenPath.isEmpty())
+            return Outcome<quint16>::failure(ErrorKind::Internal,
+                                             QStringLiteral("cannot create the API token: ") + error);
+    }
+
+    QHostAddress address;
+    if (settings.listenHost == QLatin1String("localhost"))
+        address = QHostAddress::LocalHost;
+    else if (!address.setAddress(settings.listenHost))
+        return Outcome<quint16>::failure(
+            ErrorKind::Invalid,
+            QStringLiteral("cannot listen on \"%1\": not an IP address").arg(settings.listenHost));
+
+    m_thread.reset(new QThread);
+    m_thread->setObjectName(QStringLiteral("http"));
+
+    Counter *requests = m_metrics->counter(QStringLiteral("relaydesk_http_requests_total"),
+                                           QStringLiteral("HTTP requests answered"),
+                                           {QStringLiteral("route"), QStringLiteral("status")});
+    Histogram *latency = m_metrics->histogram(
+        QStringLiteral("relaydesk_http_request_duration_seconds"),
+        QStringLiteral("Time from a complete request to its answer"), {QStringLiteral("route")});
+    Histogram *ingest = m_metrics->histogram(
+        QStringLiteral("relaydesk_ingest_duration_seconds"),
+        QStringLiteral("Time to accept a message durably (request to 202)"));
+
+    m_server = new HttpServer;
+    m_server->setMaxBodyBytes(settings.maxBodyBytes);
+    m_server->setTokenStore(tokens);
+    m_routes = new ApiRoutes(m_engine, m_metrics, m_server);
+    m_routes->install(*m_server);
+    m_server->setResponseHook(
+        [requests, latency, ingest](const HttpRequest &request, int status, double seconds) {
+            const QString route = request.routePattern().isEmpty() ? QStringLiteral("unmatched")
+                                                                   : request.routePattern();
+            requests->labels({route, QString::number(status)})->inc();
+            latency->labels({route})->observe(seconds);
+            if (status == 202
+                && (route == QLatin1String("/message") || route == QLatin1String("/api/v1/messages/send")))
+                ingest->observe(seconds);
+            if (status >= 500)
+                qCWarning(lcServer).noquote()
+                    << request.method() << request.path() << "answered" << status;
+        });
+    m_server->moveToThread(m_thread.get());
+    QObject::connect(m_thread.get(), &QThread::finished, m_server, &QObject::deleteLater);
+    m_thread->start();
+
+    QString error;
+    bool listening = false;
+    // The listening socket must be created on the thread that will serve it.
+    QMetaObject::invokeMethod(
+        m_server,
+        [&] {
+            listening = m_server->listen(address, settings.listenPort, &error);
+            if (listening)
+                m_port = m_server->port();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!listening) {
+        stop();
+        return Outcome<quint16>::failure(
+            ErrorKind::Unavailable, QStringLiteral("cannot listen on %1:%2: %3")
+                                        .arg(settings.listenHost)
+                                        .arg(settings.listenPort)
+                                        .arg(error));
+    }
+    return m_port;
+}
+
+void ApiServer::stop()
+{
+    if (!m_thread)
+        return;
+    // The server (and the routes, its child) are deleted on their thread as it finishes.
+    m_thread.reset();
+    m_server = nullptr;
+    m_routes = nullptr;
+}
+
+} // namespace relaydesk

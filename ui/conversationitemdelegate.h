@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QStyledItemDelegate>
+
+namespace relaydesk::ui {
+
+// Paints an inbox row as a card: platform, customer and time; the last message; status,
+// priority, AI mode and a "draft waiting" badge.
+class ConversationItemDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+
+public:
+    explicit ConversationItemDelegate(QObject *parent = nullptr);
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+private:
+    // Draws a rounded label and returns its width.
+    static int drawPill(QPainter *painter, const QPoint &topLeft, const QString &text,
+                        const QFont &font, const QColor &foreground, const QColor &background);
+};
+
+} // namespace relaydesk::ui

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/enums.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QString>
+
+namespace relaydesk::ui {
+
+// The words the console shows for engine values. The engine speaks lower-case wire names; an
+// operator reads these, translated.
+class DisplayNames
+{
+    Q_DECLARE_TR_FUNCTIONS(DisplayNames)
+
+public:
+    static QString platform(Platform value);
+    static QString conversationStatus(ConversationStatus value);
+    static QString priority(Priority value);
+    static QString aiMode(AiMode value);
+    static QString authorKind(AuthorKind value);
+    // `state` is a message's newest event type as stored ("dead_lettered"); unknown values are
+    // shown as they are rather than hidden.
+    static QString messageState(const QString &state);
+    // Today's activity as a time of day, older activity as a date, like a mail client.
+    static QString activityTime(const QDateTime &at, const QDateTime &now);
+    static QString messageTime(const QDateTime &at);
+};
+
+} // namespace relaydesk::ui

@@ -1,0 +1,290 @@
+#include "ui/mainwindow.h"
+
+#include "engine/engine.h"
+#include "ui/conversationitemdelegate.h"
+#include "ui/conversationlistmodel.h"
+#include "ui/conversationview.h"
+#include "ui/theme.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QLabel>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace relaydesk::ui {
+
+namespace {
+
+const QString kSettingsGroup = QStringLiteral("MainWindow");
+constexpr int kStatusTimeoutMs = 8000;
+
+} // namespace
+
+MainWindow::MainWindow(Engine *engine, QWidget *parent)
+    : QMainWindow(parent)
+    , m_engine(engine)
+{
+    setObjectName(QStringLiteral("relaydeskMainWindow"));
+    setWindowTitle(tr("Relaydesk"));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    resize(1200, 760);
+
+    m_view = new ConversationView(engine, this);
+    setCentralWidget(m_view);
+    connect(m_view, &ConversationView::statusMessage, this, &MainWindow::showStatus);
+
+    createActions();
+    createInbox();
+
+    m_statsLabel = new QLabel(this);
+    m_statsLabel->setObjectName(QStringLiteral("statsLabel"));
+    m_statsLabel->setContentsMargins(8, 0, 8, 0);
+    statusBar()->addPermanentWidget(m_statsLabel);
+    m_statsTimer = new QTimer(this);
+    m_statsTimer->setInterval(1000);
+    connect(m_statsTimer, &QTimer::timeout, this, &MainWindow::refreshStats);
+    m_statsTimer->start();
+    refreshStats();
+
+    restoreWindowState();
+    m_model->reload();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QAction *quit = new QAction(tr("&Quit"), this);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QAction *refresh =
+        new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Refresh"), this);
+    refresh->setObjectName(QStringLiteral("refreshAction"));
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setToolTip(tr("Reload the inbox and the open conversation"));
+    connect(refresh, &QAction::triggered, this, [this] {
+        m_model->reload();
+        m_view->reload();
+    });
+
+    QAction *nextDraft =
+        new QAction(style()->standardIcon(QStyle::SP_ArrowForward), tr("&Next draft"), this);
+    nextDraft->setObjectName(QStringLiteral("nextDraftAction"));
+    nextDraft->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
+    nextDraft->setToolTip(tr("Open the next conversation with a draft waiting for review"));
+    connect(nextDraft, &QAction::triggered, this, &MainWindow::selectNextDraft);
+
+    QAction *about = new QAction(tr("&About Relaydesk"), this);
+    about->setObjectName(QStringLiteral("aboutAction"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+
+    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->setObjectName(QStringLiteral("fileMenu"));
+    fileMenu->addAction(quit);
+
+    QMenu *goMenu = menuBar()->addMenu(tr("&Go"));
+    goMenu->setObjectName(QStringLiteral("goMenu"));
+    goMenu->addAction(refresh);
+    goMenu->addAction(nextDraft);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
+
+    QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->setObjectName(QStringLiteral("helpMenu"));
+    helpMenu->addAction(about);
+
+    m_toolBar = addToolBar(tr("Main toolbar"));
+    m_toolBar->setObjectName(QStringLiteral("mainToolBar"));
+    m_toolBar->setMovable(false);
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolBar->addAction(refresh);
+    m_toolBar->addAction(nextDraft);
+
+    m_viewMenu->addAction(m_toolBar->toggleViewAction());
+    m_viewMenu->addSeparator();
+}
+
+void MainWindow::createInbox()
+{
+    m_model = new ConversationListModel(m_engine, this);
+    connect(m_model, &ConversationListModel::errorOccurred, this, &MainWindow::showStatus);
+
+    auto *inbox = new QWidget(this);
+    inbox->setObjectName(QStringLiteral("inboxPanel"));
+    auto *layout = new QVBoxLayout(inbox);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_inboxPages = new QStackedWidget(inbox);
+    layout->addWidget(m_inboxPages);
+
+    auto *empty = new QLabel(tr("No conversations yet.\nCustomer messages appear here as soon as "
+                                "they arrive."),
+                             m_inboxPages);
+    empty->setObjectName(QStringLiteral("inboxEmpty"));
+    empty->setAlignment(Qt::AlignCenter);
+    empty->setWordWrap(true);
+    empty->setStyleSheet(QStringLiteral("color: %1; background: white; padding: 24px;")
+                             .arg(Theme::css(Theme::mutedText())));
+    m_inboxPages->addWidget(empty);
+
+    m_list = new QListView(m_inboxPages);
+    m_list->setObjectName(QStringLiteral("conversationList"));
+    m_list->setModel(m_model);
+    m_list->setItemDelegate(new ConversationItemDelegate(m_list));
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->setUniformItemSizes(true);
+    m_list->setMouseTracking(true);
+    m_list->setFrameShape(QFrame::NoFrame);
+    m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_list->setAccessibleName(tr("Conversations"));
+    m_list->setStyleSheet(QStringLiteral("QListView { background: white; }"));
+    m_inboxPages->addWidget(m_list);
+
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) {
+                m_view->showConversation(current.data(ConversationListModel::IdRole).toString());
+            });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateInboxPage);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateInboxPage);
+    updateInboxPage();
+
+    m_inboxDock = addDock(QStringLiteral("inboxDock"), tr("Inbox"), inbox, Qt::LeftDockWidgetArea);
+    m_inboxDock->setMinimumWidth(300);
+    resizeDocks({m_inboxDock}, {380}, Qt::Horizontal);
+}
+
+QDockWidget *MainWindow::addDock(const QString &objectName, const QString &title, QWidget *content,
+                                 Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(content);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                      QDockWidget::DockWidgetFloatable);
+    addDockWidget(area, dock);
+    QAction *toggle = dock->toggleViewAction();
+    toggle->setObjectName(objectName + QStringLiteral("ToggleAction"));
+    m_viewMenu->addAction(toggle);
+    return dock;
+}
+
+void MainWindow::updateInboxPage()
+{
+    m_inboxPages->setCurrentIndex(m_model->rowCount() > 0 ? 1 : 0);
+}
+
+QString MainWindow::selectedConversationId() const
+{
+    return m_list->currentIndex().data(ConversationListModel::IdRole).toString();
+}
+
+bool MainWindow::selectConversation(const QString &conversationId)
+{
+    const int row = m_model->rowOf(conversationId);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_model->index(row);
+    m_list->setCurrentIndex(index);
+    m_list->scrollTo(index);
+    return true;
+}
+
+void MainWindow::selectNextDraft()
+{
+    const int rows = m_model->rowCount();
+    const int start = m_list->currentIndex().isValid() ? m_list->currentIndex().row() : -1;
+    for (int step = 1; step <= rows; ++step) {
+        const int row = (start + step) % rows;
+        if (m_model->index(row).data(ConversationListModel::PendingDraftsRole).toInt() > 0) {
+            selectConversation(m_model->idAt(row));
+            return;
+        }
+    }
+    showStatus(tr("No drafts are waiting for review."));
+}
+
+void MainWindow::showStatus(const QString &message)
+{
+    statusBar()->showMessage(message, kStatusTimeoutMs);
+}
+
+void MainWindow::refreshStats()
+{
+    const EngineStats stats = m_engine->stats();
+    const QString text =
+        m_engine->isRunning()
+            ? tr("Queue: %1  ·  Ingested: %2  ·  Jobs done: %3  ·  Jobs failed: %4  ·  Active "
+                 "conversations: %5")
+                  .arg(stats.readyJobs)
+                  .arg(stats.messagesIngested)
+                  .arg(stats.jobsSucceeded)
+                  .arg(stats.jobsFailed)
+                  .arg(stats.activeConversations)
+            : tr("Engine stopped");
+    m_statsLabel->setText(text);
+}
+
+void MainWindow::showAbout()
+{
+    // Opened, not exec()'d: the console keeps updating behind the box.
+    auto *box = new QMessageBox(this);
+    box->setObjectName(QStringLiteral("aboutBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIcon(QMessageBox::Information);
+    box->setWindowTitle(tr("About Relaydesk"));
+    box->setTextFormat(Qt::RichText);
+    box->setText(tr("<h3>Relaydesk %1</h3><p>Operator console and message engine for customer "
+                    "conversations.</p><p>Built with Qt %2.</p><p>Licensed under the GNU General "
+                    "Public License, version 3 or later.</p>")
+                     .arg(QStringLiteral(RELAYDESK_VERSION), QString::fromLatin1(qVersion())));
+    box->setStandardButtons(QMessageBox::Close);
+    box->open();
+}
+
+void MainWindow::saveWindowState() const
+{
+    QSettings settings;
+    settings.beginGroup(kSettingsGroup);
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("state"), saveState(kStateVersion));
+    settings.endGroup();
+    settings.sync();
+}
+
+bool MainWindow::restoreWindowState()
+{
+    QSettings settings;
+    settings.beginGroup(kSettingsGroup);
+    const QByteArray geometry = settings.value(QStringLiteral("geometry")).toByteArray();
+    const QByteArray state = settings.value(QStringLiteral("state")).toByteArray();
+    settings.endGroup();
+    bool restored = false;
+    if (!geometry.isEmpty())
+        restored = restoreGeometry(geometry);
+    if (!state.isEmpty())
+        restored = restoreState(state, kStateVersion) && restored;
+    return restored;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveWindowState();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace relaydesk::ui
