@@ -18,7 +18,7 @@ namespace {
 int modeBits(const QString &path)
 {
 #ifdef Q_OS_UNIX
-    struct stat info{};
+    struct stat info {};
     if (::stat(QFile::encodeName(path).constData(), &info) != 0)
         return -1;
     return int(info.st_mode & 0777);
@@ -45,8 +45,8 @@ class TestApiTokenStore : public QObject
 private slots:
     void verifiesConfiguredTokens()
     {
-        const ApiTokenStore store({QStringLiteral("first-token-aaaaaaaa"),
-                                   QStringLiteral("second-token-bbbbbbbb")});
+        const ApiTokenStore store(
+            {QStringLiteral("first-token-aaaaaaaa"), QStringLiteral("second-token-bbbbbbbb")});
         QCOMPARE(store.count(), 2);
         QVERIFY(store.verify("first-token-aaaaaaaa"));
         QVERIFY(store.verify("second-token-bbbbbbbb"));
@@ -162,8 +162,7 @@ private slots:
             file.write("an-operator-chosen-token-0123456789\n");
         }
         QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                QFileDevice::ReadGroup |
-                                                QFileDevice::ReadOther));
+                                                QFileDevice::ReadGroup | QFileDevice::ReadOther));
 #ifdef Q_OS_UNIX
         QCOMPARE(modeBits(path), 0644);
 #endif

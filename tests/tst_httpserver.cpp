@@ -170,32 +170,30 @@ void TestHttpServer::initTestCase()
                                 {QStringLiteral("pattern"), request.routePattern()},
                             });
         }));
-    QVERIFY(router.get(QStringLiteral("/api/v1/conversations/search"),
-                       [](const HttpRequest &, HttpResponder r) {
-                           r.sendJson(200, QJsonObject{{QStringLiteral("route"),
-                                                        QStringLiteral("search")}});
-                       }));
-    QVERIFY(router.get(QStringLiteral("/api/v1/conversations/{id}"),
-                       [](const HttpRequest &request, HttpResponder r) {
-                           r.sendJson(200, QJsonObject{{QStringLiteral("route"),
-                                                        QStringLiteral("byId")},
-                                                       {QStringLiteral("id"),
-                                                        request.pathParam(QStringLiteral("id"))}});
-                       }));
+    QVERIFY(router.get(
+        QStringLiteral("/api/v1/conversations/search"), [](const HttpRequest &, HttpResponder r) {
+            r.sendJson(200, QJsonObject{{QStringLiteral("route"), QStringLiteral("search")}});
+        }));
+    QVERIFY(router.get(QStringLiteral("/api/v1/conversations/{id}"), [](const HttpRequest &request,
+                                                                        HttpResponder r) {
+        r.sendJson(200,
+                   QJsonObject{{QStringLiteral("route"), QStringLiteral("byId")},
+                               {QStringLiteral("id"), request.pathParam(QStringLiteral("id"))}});
+    }));
     QVERIFY(router.remove(QStringLiteral("/api/v1/conversations/{id}"),
                           [](const HttpRequest &, HttpResponder r) { r.sendEmpty(204); }));
     QVERIFY(router.patch(QStringLiteral("/api/v1/conversations/{id}"),
                          [](const HttpRequest &, HttpResponder r) { r.sendEmpty(204); }));
-    QVERIFY(router.post(QStringLiteral("/api/v1/echo"),
-                        [](const HttpRequest &request, HttpResponder r) {
-                            Problem problem;
-                            const std::optional<QJsonObject> body = request.jsonObjectBody(&problem);
-                            if (!body) {
-                                r.sendProblem(problem);
-                                return;
-                            }
-                            r.sendJson(200, *body);
-                        }));
+    QVERIFY(router.post(
+        QStringLiteral("/api/v1/echo"), [](const HttpRequest &request, HttpResponder r) {
+            Problem problem;
+            const std::optional<QJsonObject> body = request.jsonObjectBody(&problem);
+            if (!body) {
+                r.sendProblem(problem);
+                return;
+            }
+            r.sendJson(200, *body);
+        }));
     // The deferred shape the API uses: validate now, answer when the "commit" is done.
     QVERIFY(router.post(
         QStringLiteral("/api/v1/conversations/{id}/reply"),
@@ -221,41 +219,38 @@ void TestHttpServer::initTestCase()
                                r.sendJson(200, QJsonObject{{QStringLiteral("ms"), ms}});
                            });
                        }));
-    QVERIFY(router.get(QStringLiteral("/api/v1/forgotten"),
-                       [](const HttpRequest &, HttpResponder) {}));
-    QVERIFY(router.get(QStringLiteral("/api/v1/threaded"),
-                       [](const HttpRequest &, HttpResponder r) {
-                           QThread *worker = QThread::create([r] {
-                               r.sendJson(200, QJsonObject{{QStringLiteral("thread"),
-                                                            QStringLiteral("worker")}});
-                           });
-                           QObject::connect(worker, &QThread::finished, worker,
-                                            &QObject::deleteLater);
-                           worker->start();
-                       }));
-    QVERIFY(router.get(QStringLiteral("/api/v1/twice"),
-                       [this](const HttpRequest &, HttpResponder r) {
-                           r.sendJson(200, QJsonObject{{QStringLiteral("first"), true}});
-                           m_answeredAfterFirst = r.isAnswered();
-                           m_secondAnswerAccepted =
-                               r.sendJson(201, QJsonObject{{QStringLiteral("first"), false}});
-                       }));
-    QVERIFY(router.get(QStringLiteral("/api/v1/weird-status"),
-                       [](const HttpRequest &, HttpResponder r) { r.sendJson(299, QJsonObject{}); }));
+    QVERIFY(
+        router.get(QStringLiteral("/api/v1/forgotten"), [](const HttpRequest &, HttpResponder) {}));
+    QVERIFY(
+        router.get(QStringLiteral("/api/v1/threaded"), [](const HttpRequest &, HttpResponder r) {
+            QThread *worker = QThread::create([r] {
+                r.sendJson(200, QJsonObject{{QStringLiteral("thread"), QStringLiteral("worker")}});
+            });
+            QObject::connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+            worker->start();
+        }));
+    QVERIFY(
+        router.get(QStringLiteral("/api/v1/twice"), [this](const HttpRequest &, HttpResponder r) {
+            r.sendJson(200, QJsonObject{{QStringLiteral("first"), true}});
+            m_answeredAfterFirst = r.isAnswered();
+            m_secondAnswerAccepted = r.sendJson(201, QJsonObject{{QStringLiteral("first"), false}});
+        }));
+    QVERIFY(
+        router.get(QStringLiteral("/api/v1/weird-status"),
+                   [](const HttpRequest &, HttpResponder r) { r.sendJson(299, QJsonObject{}); }));
     QVERIFY(router.get(QStringLiteral("/health"), [](const HttpRequest &, HttpResponder r) {
         r.sendText(200, QStringLiteral("ok"));
     }));
-    QVERIFY(router.post(QStringLiteral("/api/v1/webhooks/{channel}"),
-                        [](const HttpRequest &request, HttpResponder r) {
-                            r.sendJson(200, QJsonObject{{QStringLiteral("channel"),
-                                                         request.pathParam(
-                                                             QStringLiteral("channel"))}});
-                        }));
+    QVERIFY(router.post(QStringLiteral("/api/v1/webhooks/{channel}"), [](const HttpRequest &request,
+                                                                         HttpResponder r) {
+        r.sendJson(200, QJsonObject{{QStringLiteral("channel"),
+                                     request.pathParam(QStringLiteral("channel"))}});
+    }));
     // A catch-all shape a later route might have; the public-route test aims at it.
-    QVERIFY(router.get(QStringLiteral("/api/v1/{resource}"),
-                       [](const HttpRequest &, HttpResponder r) {
-                           r.sendJson(200, QJsonObject{{QStringLiteral("secret"), true}});
-                       }));
+    QVERIFY(
+        router.get(QStringLiteral("/api/v1/{resource}"), [](const HttpRequest &, HttpResponder r) {
+            r.sendJson(200, QJsonObject{{QStringLiteral("secret"), true}});
+        }));
 
     QString error;
     QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
@@ -317,8 +312,7 @@ Response TestHttpServer::collect(QNetworkReply *reply)
     return response;
 }
 
-Response TestHttpServer::send(const QByteArray &method, const QString &path,
-                              const QByteArray &body,
+Response TestHttpServer::send(const QByteArray &method, const QString &path, const QByteArray &body,
                               const QList<std::pair<QByteArray, QByteArray>> &headers,
                               bool withToken)
 {
@@ -405,9 +399,9 @@ void TestHttpServer::prefersLiteralSegmentsOverParameters()
 
 void TestHttpServer::answersNotFoundAsProblem()
 {
-    for (const QString &path : {QStringLiteral("/api/v1/nope/deeper"),
-                                QStringLiteral("/api/v1/conversations/c-1/messages/"),
-                                QStringLiteral("/")}) {
+    for (const QString &path :
+         {QStringLiteral("/api/v1/nope/deeper"),
+          QStringLiteral("/api/v1/conversations/c-1/messages/"), QStringLiteral("/")}) {
         const Response response = send("GET", path);
         QCOMPARE(response.status, 404);
         QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
@@ -429,7 +423,8 @@ void TestHttpServer::answersMethodNotAllowedWithAllow()
     QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
     const QJsonObject problem = response.json();
     QCOMPARE(problem.value(QStringLiteral("type")).toString(), QStringLiteral("about:blank"));
-    QCOMPARE(problem.value(QStringLiteral("title")).toString(), QStringLiteral("Method Not Allowed"));
+    QCOMPARE(problem.value(QStringLiteral("title")).toString(),
+             QStringLiteral("Method Not Allowed"));
     QCOMPARE(problem.value(QStringLiteral("status")).toInt(), 405);
     QVERIFY(problem.value(QStringLiteral("detail")).toString().contains(QStringLiteral("PATCH")));
 
@@ -441,9 +436,8 @@ void TestHttpServer::answersMethodNotAllowedWithAllow()
 void TestHttpServer::servesHeadWithoutBody()
 {
     // A raw socket: QNAM would hide whether body bytes were sent.
-    const QList<RawResponse> responses =
-        rawExchange("HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n",
-                    2);
+    const QList<RawResponse> responses = rawExchange(
+        "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n", 2);
     QCOMPARE(responses.size(), 2);
     // The HEAD answer announces the GET body's length but carries none, so the GET answer
     // starts right after its headers.
@@ -487,7 +481,10 @@ void TestHttpServer::rejectsOversizedDeclaredLengthBeforeTheBodyArrives()
     QCOMPARE(responses.at(0).headers.value("content-type"), QByteArray("application/problem+json"));
     QCOMPARE(responses.at(0).headers.value("x-request-id"), QByteArray("huge-upload"));
     QCOMPARE(responses.at(0).headers.value("connection"), QByteArray("close"));
-    QCOMPARE(QJsonDocument::fromJson(responses.at(0).body).object().value(QStringLiteral("status")).toInt(),
+    QCOMPARE(QJsonDocument::fromJson(responses.at(0).body)
+                 .object()
+                 .value(QStringLiteral("status"))
+                 .toInt(),
              413);
     // The server waits briefly for the rest of the upload, then hangs up.
     QVERIFY(closed);
@@ -502,8 +499,9 @@ void TestHttpServer::rejectsOversizedDeclaredLengthBeforeTheBodyArrives()
 
 void TestHttpServer::rejectsOversizedChunkedBodies()
 {
-    QByteArray request = "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         "Transfer-Encoding: chunked\r\n\r\n";
+    QByteArray request =
+        "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n";
     const QByteArray chunk(16 * 1024, 'z');
     for (int i = 0; i < 20; ++i) // 320 KiB, well past the 64 KiB limit
         request += QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n";
@@ -517,8 +515,10 @@ void TestHttpServer::rejectsDecodedOversizeAndKeepsTheConnection()
 {
     // 100 KiB in chunks stays under the raw-byte guard, so Qt buffers it and the decoded size
     // is what trips the limit: an ordinary answer on a connection that stays usable.
-    QByteArray request = "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         "Authorization: Bearer " + Token + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+    QByteArray request =
+        "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Authorization: Bearer " +
+        Token + "\r\nTransfer-Encoding: chunked\r\n\r\n";
     const QByteArray chunk(10 * 1024, 'z');
     for (int i = 0; i < 10; ++i)
         request += QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n";
@@ -534,16 +534,17 @@ void TestHttpServer::rejectsDecodedOversizeAndKeepsTheConnection()
 
 void TestHttpServer::rejectsWrongContentType()
 {
-    Response response = send("POST", QStringLiteral("/api/v1/echo"), "{\"a\":1}",
-                             {{"Content-Type", "text/plain"}});
+    Response response =
+        send("POST", QStringLiteral("/api/v1/echo"), "{\"a\":1}", {{"Content-Type", "text/plain"}});
     QCOMPARE(response.status, 415);
     QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
     QJsonObject problem = response.json();
     QCOMPARE(problem.value(QStringLiteral("type")).toString(),
              QStringLiteral("https://relaydesk.dev/problems/unsupported-media-type"));
     QCOMPARE(problem.value(QStringLiteral("status")).toInt(), 415);
-    QVERIFY(problem.value(QStringLiteral("detail")).toString().contains(
-        QStringLiteral("application/json")));
+    QVERIFY(problem.value(QStringLiteral("detail"))
+                .toString()
+                .contains(QStringLiteral("application/json")));
 
     response = send("POST", QStringLiteral("/api/v1/echo"), "{\"a\":1}",
                     {{"Content-Type", "application/json; charset=iso-8859-1"}});
@@ -564,8 +565,7 @@ void TestHttpServer::acceptsJsonMediaTypeVariants()
 
 void TestHttpServer::explainsMalformedJson()
 {
-    const Response response =
-        send("POST", QStringLiteral("/api/v1/echo"), "{\"a\": 1,\n \"b\": }");
+    const Response response = send("POST", QStringLiteral("/api/v1/echo"), "{\"a\": 1,\n \"b\": }");
     QCOMPARE(response.status, 400);
     QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
     const QJsonObject problem = response.json();
@@ -579,8 +579,8 @@ void TestHttpServer::explainsMalformedJson()
     QCOMPARE(problem.value(QStringLiteral("line")).toInt(), 2);
     QVERIFY(problem.value(QStringLiteral("offset")).toInt() > 9);
 
-    const Response empty = send("POST", QStringLiteral("/api/v1/echo"), " ",
-                                {{"Content-Type", "application/json"}});
+    const Response empty =
+        send("POST", QStringLiteral("/api/v1/echo"), " ", {{"Content-Type", "application/json"}});
     QCOMPARE(empty.status, 400);
 }
 
@@ -604,8 +604,10 @@ void TestHttpServer::rejectsNonObjectBodies()
 {
     const Response response = send("POST", QStringLiteral("/api/v1/echo"), "[1,2,3]");
     QCOMPARE(response.status, 400);
-    QVERIFY(response.json().value(QStringLiteral("detail")).toString().contains(
-        QStringLiteral("JSON object")));
+    QVERIFY(response.json()
+                .value(QStringLiteral("detail"))
+                .toString()
+                .contains(QStringLiteral("JSON object")));
 }
 
 void TestHttpServer::requiresBearerToken()
@@ -615,7 +617,8 @@ void TestHttpServer::requiresBearerToken()
     QCOMPARE(response.header("WWW-Authenticate"), QByteArray("Bearer realm=\"relaydesk\""));
     QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
     QCOMPARE(response.json().value(QStringLiteral("status")).toInt(), 401);
-    QCOMPARE(response.json().value(QStringLiteral("title")).toString(), QStringLiteral("Unauthorized"));
+    QCOMPARE(response.json().value(QStringLiteral("title")).toString(),
+             QStringLiteral("Unauthorized"));
     QVERIFY(!response.header("X-Request-Id").isEmpty());
 
     response = send("GET", QStringLiteral("/api/v1/ping"), {},
@@ -692,8 +695,9 @@ void TestHttpServer::answersDeferred()
 {
     QElapsedTimer timer;
     timer.start();
-    const Response response = send("POST", QStringLiteral("/api/v1/conversations/c-9/reply?delay=300"),
-                                   "{\"text\":\"hello\"}");
+    const Response response =
+        send("POST", QStringLiteral("/api/v1/conversations/c-9/reply?delay=300"),
+             "{\"text\":\"hello\"}");
     QCOMPARE(response.status, 202);
     QVERIFY(timer.elapsed() >= 250);
     QCOMPARE(response.body, QByteArray("{\"id\":\"c-9\",\"text\":\"hello\"}"));
@@ -709,18 +713,18 @@ void TestHttpServer::answersConcurrentDeferredRequestsIndependently()
     QElapsedTimer timer;
     timer.start();
     for (int i = 0; i < count; ++i) {
-        replies.append(start("POST",
-                             QStringLiteral("/api/v1/conversations/c-%1/reply?delay=%2")
-                                 .arg(i)
-                                 .arg(500 - i * 10),
-                             QStringLiteral("{\"text\":\"message %1\"}").arg(i).toUtf8(), {}, true));
+        replies.append(start(
+            "POST",
+            QStringLiteral("/api/v1/conversations/c-%1/reply?delay=%2").arg(i).arg(500 - i * 10),
+            QStringLiteral("{\"text\":\"message %1\"}").arg(i).toUtf8(), {}, true));
     }
     for (int i = 0; i < count; ++i) {
         const Response response = collect(replies.at(i));
         QCOMPARE(response.status, 202);
         const QJsonObject json = response.json();
         QCOMPARE(json.value(QStringLiteral("id")).toString(), QStringLiteral("c-%1").arg(i));
-        QCOMPARE(json.value(QStringLiteral("text")).toString(), QStringLiteral("message %1").arg(i));
+        QCOMPARE(json.value(QStringLiteral("text")).toString(),
+                 QStringLiteral("message %1").arg(i));
     }
     QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
 }
@@ -729,11 +733,11 @@ void TestHttpServer::keepsPipelinedAnswersInOrder()
 {
     // Both requests in one write on one connection; the second is answered first internally,
     // but HTTP/1.1 needs the answers in request order.
-    const QList<RawResponse> responses =
-        rawExchange("GET /api/v1/slow/400 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Token +
-                        "\r\n\r\nGET /api/v1/slow/10 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                        Token + "\r\n\r\n",
-                    2);
+    const QList<RawResponse> responses = rawExchange(
+        "GET /api/v1/slow/400 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Token +
+            "\r\n\r\nGET /api/v1/slow/10 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Token +
+            "\r\n\r\n",
+        2);
     QCOMPARE(responses.size(), 2);
     QCOMPARE(responses.at(0).body, QByteArray("{\"ms\":400}"));
     QCOMPARE(responses.at(1).body, QByteArray("{\"ms\":10}"));
@@ -837,8 +841,10 @@ void TestHttpServer::answersAfterServerDestructionAreDropped()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, server->port());
     QVERIFY(QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }));
-    socket.write("GET /hold HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Token + "\r\n\r\n"
-                 "GET /hold HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Token + "\r\n\r\n");
+    socket.write("GET /hold HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Token +
+                 "\r\n\r\n"
+                 "GET /hold HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                 Token + "\r\n\r\n");
     QTRY_COMPARE(held.size(), 2);
     QCOMPARE(server->pendingResponses(), 2);
 
@@ -847,7 +853,8 @@ void TestHttpServer::answersAfterServerDestructionAreDropped()
 
     // The engine may still hold responders when the server goes away, on any thread.
     QVERIFY(held.at(0).sendJson(200, QJsonObject{}));
-    QThread *worker = QThread::create([r = held.at(1)] { r.sendText(200, QStringLiteral("late")); });
+    QThread *worker =
+        QThread::create([r = held.at(1)] { r.sendText(200, QStringLiteral("late")); });
     worker->start();
     QVERIFY(worker->wait(5000));
     delete worker;
@@ -858,9 +865,9 @@ void TestHttpServer::answersAfterServerDestructionAreDropped()
 
 void TestHttpServer::problemJsonShape()
 {
-    Problem problem = Problem::unprocessable(
-        {{QStringLiteral("text"), QStringLiteral("must not be empty")},
-         {QStringLiteral("platform"), QStringLiteral("unknown platform")}});
+    Problem problem =
+        Problem::unprocessable({{QStringLiteral("text"), QStringLiteral("must not be empty")},
+                                {QStringLiteral("platform"), QStringLiteral("unknown platform")}});
     problem.setInstance(QStringLiteral("/api/v1/messages"));
     const QJsonObject json = problem.toJson();
     QCOMPARE(json.value(QStringLiteral("type")).toString(),
@@ -890,7 +897,8 @@ void TestHttpServer::problemJsonShape()
     Error error{ErrorKind::Unavailable, QStringLiteral("database down"), {}, 5};
     QCOMPARE(Problem::fromError(error).status(), 503);
     QCOMPARE(Problem::fromError(error).toJson().value(QStringLiteral("retry_after")).toInt(), 5);
-    error = Error{ErrorKind::Invalid, QStringLiteral("bad"), {{QStringLiteral("x"), QStringLiteral("y")}}, 0};
+    error = Error{
+        ErrorKind::Invalid, QStringLiteral("bad"), {{QStringLiteral("x"), QStringLiteral("y")}}, 0};
     QCOMPARE(Problem::fromError(error).status(), 422);
     error = Error{ErrorKind::NotFound, QStringLiteral("no such conversation"), {}, 0};
     QCOMPARE(Problem::fromError(error).status(), 404);
@@ -921,7 +929,8 @@ void TestHttpServer::routerRejectsBadPatterns()
     QCOMPARE(router.match("GET", QStringLiteral("/a")).result, Router::Match::Result::NotFound);
     const Router::Match wrongMethod = router.match("PUT", QStringLiteral("/a/1"));
     QCOMPARE(wrongMethod.result, Router::Match::Result::MethodNotAllowed);
-    QCOMPARE(wrongMethod.allowedMethods, QStringList({QStringLiteral("GET"), QStringLiteral("HEAD")}));
+    QCOMPARE(wrongMethod.allowedMethods,
+             QStringList({QStringLiteral("GET"), QStringLiteral("HEAD")}));
 }
 
 void TestHttpServer::jsonContentTypeRules()

@@ -121,7 +121,7 @@ void ConversationItemDelegate::paint(QPainter *painter, const QStyleOptionViewIt
     if (drafts > 0) {
         const QString badge =
             drafts == 1 ? tr("Draft waiting") : tr("%1 drafts waiting").arg(drafts);
-        const int badgeWidth = smallMetrics.horizontalAdvance(badge) + 12;
+        const int badgeWidth = QFontMetrics(smallBold).horizontalAdvance(badge) + 12;
         drawPill(painter, QPoint(right - badgeWidth, y), badge, smallBold, QColor(0x92, 0x40, 0x0E),
                  QColor(0xFE, 0xF3, 0xC7));
         right -= badgeWidth + 8;

@@ -56,8 +56,8 @@ DraftCard::DraftCard(const Message &draft, QWidget *parent)
     m_editor->setTabChangesFocus(true);
     m_editor->setAccessibleName(tr("Draft reply"));
     const int lineHeight = m_editor->fontMetrics().lineSpacing();
-    m_editor->setMinimumHeight(lineHeight * 3 + 16);
-    m_editor->setMaximumHeight(lineHeight * 8 + 16);
+    // Room for a typical reply; longer drafts scroll inside the editor.
+    m_editor->setFixedHeight(lineHeight * 4 + 18);
     column->addWidget(m_editor);
 
     m_error = new QLabel(this);

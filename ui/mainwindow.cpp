@@ -38,6 +38,14 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     setObjectName(QStringLiteral("relaydeskMainWindow"));
     setWindowTitle(tr("Relaydesk"));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    setStyleSheet(
+        QStringLiteral("QDockWidget::title { padding: 6px 10px; background: %1; "
+                       "border-bottom: 1px solid %2; }"
+                       "QToolBar#mainToolBar { border-bottom: 1px solid %2; spacing: 6px; "
+                       "padding: 2px 6px; }"
+                       "QStatusBar QLabel#statsLabel { color: %3; }")
+            .arg(Theme::css(Theme::windowBackground()), Theme::css(Theme::separator()),
+                 Theme::css(Theme::mutedText())));
     resize(1200, 760);
 
     m_view = new ConversationView(engine, this);
@@ -55,6 +63,17 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_statsTimer->setInterval(1000);
     connect(m_statsTimer, &QTimer::timeout, this, &MainWindow::refreshStats);
     m_statsTimer->start();
+    // Between the ticks, engine activity refreshes the counters too (coalesced like the inbox).
+    m_statsKick = new QTimer(this);
+    m_statsKick->setSingleShot(true);
+    m_statsKick->setInterval(150);
+    connect(m_statsKick, &QTimer::timeout, this, &MainWindow::refreshStats);
+    const auto kick = [this] {
+        if (!m_statsKick->isActive())
+            m_statsKick->start();
+    };
+    connect(engine, &Engine::queueChanged, this, kick);
+    connect(engine, &Engine::messageAdded, this, kick);
     refreshStats();
 
     restoreWindowState();

@@ -74,6 +74,7 @@ private:
     QMenu *m_viewMenu = nullptr;
     QLabel *m_statsLabel = nullptr;
     QTimer *m_statsTimer = nullptr;
+    QTimer *m_statsKick = nullptr;
 };
 
 } // namespace relaydesk::ui

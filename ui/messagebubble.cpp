@@ -3,6 +3,7 @@
 #include "ui/displaynames.h"
 #include "ui/theme.h"
 
+#include <QFontMetrics>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -167,7 +168,23 @@ void MessageBubble::applyStyle()
 void MessageBubble::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    m_bubble->setMaximumWidth(std::max(200, int(width() * kMaxWidthShare)));
+    updateWidths();
+}
+
+void MessageBubble::updateWidths()
+{
+    const int maxBubble = std::max(200, int(width() * kMaxWidthShare));
+    m_bubble->setMaximumWidth(maxBubble);
+    // A word-wrapping label asks for a narrow default width; short messages should sit on one
+    // line and long ones fill the bubble.
+    const QMargins margins = m_bubble->layout()->contentsMargins();
+    const int maxText = maxBubble - margins.left() - margins.right();
+    const QFontMetrics metrics(m_content->font());
+    int widest = 0;
+    const QStringList lines = m_content->text().split(QLatin1Char('\n'));
+    for (const QString &line : lines)
+        widest = std::max(widest, metrics.horizontalAdvance(line));
+    m_content->setMinimumWidth(std::min(widest + 2, maxText));
 }
 
 } // namespace relaydesk::ui

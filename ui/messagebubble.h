@@ -35,6 +35,7 @@ protected:
 
 private:
     void applyStyle();
+    void updateWidths();
 
     Message m_message;
     QFrame *m_bubble = nullptr;

@@ -48,7 +48,8 @@ int pageLimit(const HttpRequest &request, QList<FieldError> *errors)
     bool ok = false;
     const int limit = text.toInt(&ok);
     if (!ok || limit < 1 || limit > 500) {
-        errors->append({QStringLiteral("limit"), QStringLiteral("must be an integer from 1 to 500")});
+        errors->append(
+            {QStringLiteral("limit"), QStringLiteral("must be an integer from 1 to 500")});
         return 50;
     }
     return limit;
@@ -89,8 +90,7 @@ ApiRoutes::ApiRoutes(Engine *engine, MetricsRegistry *metrics, QObject *parent)
     : QObject(parent)
     , m_engine(engine)
     , m_metrics(metrics)
-{
-}
+{}
 
 void ApiRoutes::install(HttpServer &server)
 {
@@ -121,10 +121,10 @@ void ApiRoutes::install(HttpServer &server)
 
 void ApiRoutes::health(const HttpRequest &, const HttpResponder &responder)
 {
-    responder.sendJson(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("healthy")},
-                                        {QStringLiteral("version"), QStringLiteral(RELAYDESK_VERSION)},
-                                        {QStringLiteral("timestamp"),
-                                         QDateTime::currentSecsSinceEpoch()}});
+    responder.sendJson(
+        200, QJsonObject{{QStringLiteral("status"), QStringLiteral("healthy")},
+                         {QStringLiteral("version"), QStringLiteral(RELAYDESK_VERSION)},
+                         {QStringLiteral("timestamp"), QDateTime::currentSecsSinceEpoch()}});
 }
 
 void ApiRoutes::ready(const HttpRequest &, const HttpResponder &responder)
@@ -169,10 +169,9 @@ void ApiRoutes::postMessage(const HttpRequest &request, const HttpResponder &res
         responder.sendProblem(Problem::fromError(message.error()));
         return;
     }
-    m_engine->ingest(message.value())
-        .then(this, [responder](const Outcome<IngestResult> &result) {
-            answerAccepted(responder, result);
-        });
+    m_engine->ingest(message.value()).then(this, [responder](const Outcome<IngestResult> &result) {
+        answerAccepted(responder, result);
+    });
 }
 
 void ApiRoutes::sendMessage(const HttpRequest &request, const HttpResponder &responder)
@@ -188,10 +187,9 @@ void ApiRoutes::sendMessage(const HttpRequest &request, const HttpResponder &res
         responder.sendProblem(Problem::fromError(message.error()));
         return;
     }
-    m_engine->send(message.value())
-        .then(this, [responder](const Outcome<IngestResult> &result) {
-            answerAccepted(responder, result);
-        });
+    m_engine->send(message.value()).then(this, [responder](const Outcome<IngestResult> &result) {
+        answerAccepted(responder, result);
+    });
 }
 
 void ApiRoutes::listMessages(const HttpRequest &request, const HttpResponder &responder)
@@ -207,7 +205,8 @@ void ApiRoutes::listMessages(const HttpRequest &request, const HttpResponder &re
         return;
     }
     m_engine
-        ->read<Page<Message>>([filter](QSqlDatabase &db) { return MessageRepository(db).list(filter); })
+        ->read<Page<Message>>(
+            [filter](QSqlDatabase &db) { return MessageRepository(db).list(filter); })
         .then(this, [responder](const Outcome<Page<Message>> &page) {
             if (!page.isOk()) {
                 responder.sendProblem(Problem::fromError(page.error()));
@@ -260,8 +259,8 @@ void ApiRoutes::approveMessage(const HttpRequest &request, const HttpResponder &
     }
     QList<FieldError> errors;
     const QJsonValue content = body->value(QStringLiteral("content"));
-    if (!content.isUndefined() && !content.isNull()
-        && (!content.isString() || content.toString().trimmed().isEmpty()))
+    if (!content.isUndefined() && !content.isNull() &&
+        (!content.isString() || content.toString().trimmed().isEmpty()))
         errors.append({QStringLiteral("content"),
                        QStringLiteral("must be a non-empty string (the edited draft) or absent")});
     const QJsonValue actor = body->value(QStringLiteral("actor"));
@@ -271,8 +270,9 @@ void ApiRoutes::approveMessage(const HttpRequest &request, const HttpResponder &
         responder.sendProblem(Problem::unprocessable(errors));
         return;
     }
-    m_engine->approve(request.pathParam(QStringLiteral("id")), content.toString(),
-                      actor.toString().left(256))
+    m_engine
+        ->approve(request.pathParam(QStringLiteral("id")), content.toString(),
+                  actor.toString().left(256))
         .then(this, [responder](const Outcome<Message> &result) {
             if (!result.isOk()) {
                 responder.sendProblem(Problem::fromError(result.error()));
@@ -301,8 +301,9 @@ void ApiRoutes::rejectMessage(const HttpRequest &request, const HttpResponder &r
         responder.sendProblem(Problem::unprocessable(errors));
         return;
     }
-    m_engine->reject(request.pathParam(QStringLiteral("id")), reason.toString().left(2000),
-                     actor.toString().left(256))
+    m_engine
+        ->reject(request.pathParam(QStringLiteral("id")), reason.toString().left(2000),
+                 actor.toString().left(256))
         .then(this, [responder](const Outcome<Message> &result) {
             if (!result.isOk()) {
                 responder.sendProblem(Problem::fromError(result.error()));
@@ -323,9 +324,8 @@ void ApiRoutes::listConversations(const HttpRequest &request, const HttpResponde
     if (!status.isEmpty()) {
         filter.status = parseConversationStatus(status);
         if (!filter.status)
-            errors.append({QStringLiteral("status"),
-                           QStringLiteral("must be one of: ") +
-                               allowedValues(conversationStatusNames())});
+            errors.append({QStringLiteral("status"), QStringLiteral("must be one of: ") +
+                                                         allowedValues(conversationStatusNames())});
     }
     QString participant = request.queryValue(QStringLiteral("participant")).trimmed();
     // Participants are stored normalised; accept them the way people type them.
@@ -397,8 +397,9 @@ void ApiRoutes::patchConversation(const HttpRequest &request, const HttpResponde
                                    QStringLiteral("assignee")};
     for (auto it = body->begin(); it != body->end(); ++it) {
         if (!known.contains(it.key()))
-            errors.append({it.key(), QStringLiteral("is not a field that can be changed (allowed: ") +
-                                         known.join(QStringLiteral(", ")) + QLatin1Char(')')});
+            errors.append(
+                {it.key(), QStringLiteral("is not a field that can be changed (allowed: ") +
+                               known.join(QStringLiteral(", ")) + QLatin1Char(')')});
     }
     auto enumField = [&](const QString &field, auto parse, const QStringList &names, auto &target) {
         const QJsonValue value = body->value(field);
@@ -426,8 +427,9 @@ void ApiRoutes::patchConversation(const HttpRequest &request, const HttpResponde
                 labels << text;
         }
         if (!valid)
-            errors.append({QStringLiteral("labels"),
-                           QStringLiteral("must be an array of at most 50 labels of 1 to 64 characters")});
+            errors.append(
+                {QStringLiteral("labels"),
+                 QStringLiteral("must be an array of at most 50 labels of 1 to 64 characters")});
         else
             patch.labels = labels;
     }
@@ -495,15 +497,15 @@ void ApiRoutes::listJobs(const HttpRequest &request, const HttpResponder &respon
             }
             QJsonArray data;
             for (const Job &job : jobs.value())
-                data.append(QJsonObject{{QStringLiteral("id"), job.id},
-                                        {QStringLiteral("kind"), job.kind},
-                                        {QStringLiteral("message_id"), job.messageId},
-                                        {QStringLiteral("state"), job.state},
-                                        {QStringLiteral("attempts"), job.attempts},
-                                        {QStringLiteral("max_attempts"), job.maxAttempts},
-                                        {QStringLiteral("last_error"), job.lastError},
-                                        {QStringLiteral("created_at"),
-                                         MessageCodec::timestamp(job.createdAt)}});
+                data.append(QJsonObject{
+                    {QStringLiteral("id"), job.id},
+                    {QStringLiteral("kind"), job.kind},
+                    {QStringLiteral("message_id"), job.messageId},
+                    {QStringLiteral("state"), job.state},
+                    {QStringLiteral("attempts"), job.attempts},
+                    {QStringLiteral("max_attempts"), job.maxAttempts},
+                    {QStringLiteral("last_error"), job.lastError},
+                    {QStringLiteral("created_at"), MessageCodec::timestamp(job.createdAt)}});
             responder.sendJson(200, QJsonObject{{QStringLiteral("data"), data}});
         });
 }
@@ -516,9 +518,10 @@ void ApiRoutes::retryJob(const HttpRequest &request, const HttpResponder &respon
                 responder.sendProblem(Problem::fromError(result.error()));
                 return;
             }
-            responder.sendJson(202, QJsonObject{{QStringLiteral("id"), result.value().id},
-                                                {QStringLiteral("state"), result.value().state},
-                                                {QStringLiteral("attempts"), result.value().attempts}});
+            responder.sendJson(202,
+                               QJsonObject{{QStringLiteral("id"), result.value().id},
+                                           {QStringLiteral("state"), result.value().state},
+                                           {QStringLiteral("attempts"), result.value().attempts}});
         });
 }
 

@@ -22,10 +22,12 @@ void ApiServer::ThreadStopper::operator()(QThread *thread) const
 ApiServer::ApiServer(Engine *engine, MetricsRegistry *metrics)
     : m_engine(engine)
     , m_metrics(metrics)
-{
-}
+{}
 
-ApiServer::~ApiServer() { stop(); }
+ApiServer::~ApiServer()
+{
+    stop();
+}
 
 Outcome<quint16> ApiServer::start(const Settings &settings)
 {
@@ -34,8 +36,8 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
         QString error;
         m_generatedTokenPath = tokens.ensureGenerated(settings.dataDir, &error);
         if (m_generatedTokenPath.isEmpty())
-            return Outcome<quint16>::failure(ErrorKind::Internal,
-                                             QStringLiteral("cannot create the API token: ") + error);
+            return Outcome<quint16>::failure(
+                ErrorKind::Internal, QStringLiteral("cannot create the API token: ") + error);
     }
 
     QHostAddress address;
@@ -55,28 +57,28 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
     Histogram *latency = m_metrics->histogram(
         QStringLiteral("relaydesk_http_request_duration_seconds"),
         QStringLiteral("Time from a complete request to its answer"), {QStringLiteral("route")});
-    Histogram *ingest = m_metrics->histogram(
-        QStringLiteral("relaydesk_ingest_duration_seconds"),
-        QStringLiteral("Time to accept a message durably (request to 202)"));
+    Histogram *ingest =
+        m_metrics->histogram(QStringLiteral("relaydesk_ingest_duration_seconds"),
+                             QStringLiteral("Time to accept a message durably (request to 202)"));
 
     m_server = new HttpServer;
     m_server->setMaxBodyBytes(settings.maxBodyBytes);
     m_server->setTokenStore(tokens);
     m_routes = new ApiRoutes(m_engine, m_metrics, m_server);
     m_routes->install(*m_server);
-    m_server->setResponseHook(
-        [requests, latency, ingest](const HttpRequest &request, int status, double seconds) {
-            const QString route = request.routePattern().isEmpty() ? QStringLiteral("unmatched")
-                                                                   : request.routePattern();
-            requests->labels({route, QString::number(status)})->inc();
-            latency->labels({route})->observe(seconds);
-            if (status == 202
-                && (route == QLatin1String("/message") || route == QLatin1String("/api/v1/messages/send")))
-                ingest->observe(seconds);
-            if (status >= 500)
-                qCWarning(lcServer).noquote()
-                    << request.method() << request.path() << "answered" << status;
-        });
+    m_server->setResponseHook([requests, latency, ingest](const HttpRequest &request, int status,
+                                                          double seconds) {
+        const QString route =
+            request.routePattern().isEmpty() ? QStringLiteral("unmatched") : request.routePattern();
+        requests->labels({route, QString::number(status)})->inc();
+        latency->labels({route})->observe(seconds);
+        if (status == 202 &&
+            (route == QLatin1String("/message") || route == QLatin1String("/api/v1/messages/send")))
+            ingest->observe(seconds);
+        if (status >= 500)
+            qCWarning(lcServer).noquote()
+                << request.method() << request.path() << "answered" << status;
+    });
     m_server->moveToThread(m_thread.get());
     QObject::connect(m_thread.get(), &QThread::finished, m_server, &QObject::deleteLater);
     m_thread->start();
@@ -94,11 +96,11 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
         Qt::BlockingQueuedConnection);
     if (!listening) {
         stop();
-        return Outcome<quint16>::failure(
-            ErrorKind::Unavailable, QStringLiteral("cannot listen on %1:%2: %3")
-                                        .arg(settings.listenHost)
-                                        .arg(settings.listenPort)
-                                        .arg(error));
+        return Outcome<quint16>::failure(ErrorKind::Unavailable,
+                                         QStringLiteral("cannot listen on %1:%2: %3")
+                                             .arg(settings.listenHost)
+                                             .arg(settings.listenPort)
+                                             .arg(error));
     }
     return m_port;
 }

@@ -43,8 +43,9 @@ bool HttpRequest::isAcceptableRequestId(QByteArrayView value)
     if (value.isEmpty() || value.size() > MaxRequestIdLength)
         return false;
     for (const char c : value) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_' || c == '.' || c == ':' || c == '~';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':' ||
+                        c == '~';
         if (!ok)
             return false;
     }

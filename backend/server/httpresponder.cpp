@@ -12,8 +12,7 @@ public:
         : m_requestId(requestId)
         , m_instance(instance)
         , m_sink(std::move(sink))
-    {
-    }
+    {}
 
     ~Exchange()
     {
@@ -69,8 +68,7 @@ private:
 
 HttpResponder::HttpResponder(const QString &requestId, const QString &instance, Sink sink)
     : m_exchange(std::make_shared<Exchange>(requestId, instance, std::move(sink)))
-{
-}
+{}
 
 bool HttpResponder::isAnswered() const
 {

@@ -33,8 +33,7 @@ public:
     GuardedTcpServer(std::function<void(QTcpSocket *)> onAccepted, QObject *parent)
         : QTcpServer(parent)
         , m_onAccepted(std::move(onAccepted))
-    {
-    }
+    {}
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -189,8 +188,8 @@ bool HttpServer::isDefaultPublicRoute(const QString &routePattern)
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto *listener = new GuardedTcpServer([this](QTcpSocket *socket) { attachSocket(socket); },
-                                          this);
+    auto *listener =
+        new GuardedTcpServer([this](QTcpSocket *socket) { attachSocket(socket); }, this);
     if (!listener->listen(address, port)) {
         if (error)
             *error = QStringLiteral("cannot listen on %1:%2: %3")
@@ -271,8 +270,7 @@ void HttpServer::onReadyRead(QTcpSocket *socket)
             connection->headBytes = end + 4;
             connection->head.truncate(end + 4);
             bool ok = false;
-            const qint64 declared =
-                rawHeader(connection->head, "Content-Length").toLongLong(&ok);
+            const qint64 declared = rawHeader(connection->head, "Content-Length").toLongLong(&ok);
             if (ok && declared > m_maxBodyBytes) {
                 rejectOversized(connection,
                                 declared - (connection->received - connection->headBytes));
@@ -382,8 +380,8 @@ HttpRequest HttpServer::fromRawHead(const QByteArray &head, const QHostAddress &
     return result;
 }
 
-std::shared_ptr<HttpServer::Pending> HttpServer::enqueue(
-    const std::shared_ptr<Connection> &connection, const HttpRequest &request)
+std::shared_ptr<HttpServer::Pending>
+HttpServer::enqueue(const std::shared_ptr<Connection> &connection, const HttpRequest &request)
 {
     auto pending = std::make_shared<Pending>();
     pending->timer.start();
@@ -399,27 +397,27 @@ std::shared_ptr<HttpServer::Pending> HttpServer::enqueue(
 HttpResponder HttpServer::responderFor(const std::shared_ptr<Pending> &pending)
 {
     const std::shared_ptr<Gate> gate = m_gate;
-    return HttpResponder(
-        pending->request.requestId(), pending->request.encodedPath(),
-        [gate, pending](HttpResponder::Reply reply) {
-            QMutexLocker lock(&gate->mutex);
-            HttpServer *server = gate->server;
-            if (!server)
-                return;
-            if (QThread::currentThread() == server->thread()) {
-                lock.unlock();
-                server->complete(pending, std::move(reply));
-                return;
-            }
-            // Posting is thread-safe, and the mutex keeps the server alive until it is queued;
-            // Qt discards the event if the server is destroyed before it runs.
-            QMetaObject::invokeMethod(
-                server,
-                [server, pending, reply = std::move(reply)]() mutable {
-                    server->complete(pending, std::move(reply));
-                },
-                Qt::QueuedConnection);
-        });
+    return HttpResponder(pending->request.requestId(), pending->request.encodedPath(),
+                         [gate, pending](HttpResponder::Reply reply) {
+                             QMutexLocker lock(&gate->mutex);
+                             HttpServer *server = gate->server;
+                             if (!server)
+                                 return;
+                             if (QThread::currentThread() == server->thread()) {
+                                 lock.unlock();
+                                 server->complete(pending, std::move(reply));
+                                 return;
+                             }
+                             // Posting is thread-safe, and the mutex keeps the server alive until
+                             // it is queued; Qt discards the event if the server is destroyed
+                             // before it runs.
+                             QMetaObject::invokeMethod(
+                                 server,
+                                 [server, pending, reply = std::move(reply)]() mutable {
+                                     server->complete(pending, std::move(reply));
+                                 },
+                                 Qt::QueuedConnection);
+                         });
 }
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -455,7 +453,8 @@ void HttpServer::process(const std::shared_ptr<Pending> &pending, const HttpResp
         return;
     }
     if (request.method() == "UNKNOWN") {
-        responder.sendProblem(Problem(501, {}, QStringLiteral("This HTTP method is not supported.")));
+        responder.sendProblem(
+            Problem(501, {}, QStringLiteral("This HTTP method is not supported.")));
         return;
     }
 

@@ -195,9 +195,10 @@ Problem Problem::jsonTooDeep(int maxDepth)
 
 Problem Problem::payloadTooLarge(qint64 limitBytes)
 {
-    Problem problem(413, QStringLiteral("Payload too large"),
-                    QStringLiteral("The request body exceeds the limit of %1 bytes.").arg(limitBytes),
-                    QStringLiteral("payload-too-large"));
+    Problem problem(
+        413, QStringLiteral("Payload too large"),
+        QStringLiteral("The request body exceeds the limit of %1 bytes.").arg(limitBytes),
+        QStringLiteral("payload-too-large"));
     problem.setExtension(QStringLiteral("max_bytes"), limitBytes);
     return problem;
 }
@@ -233,8 +234,7 @@ Problem Problem::notFound(const QString &detail)
 Problem Problem::methodNotAllowed(const QStringList &allowedMethods)
 {
     const QString allowed = allowedMethods.join(QStringLiteral(", "));
-    Problem problem(405, {},
-                    QStringLiteral("This resource supports only: %1.").arg(allowed));
+    Problem problem(405, {}, QStringLiteral("This resource supports only: %1.").arg(allowed));
     problem.addHeader(QByteArrayLiteral("Allow"), allowed.toLatin1());
     return problem;
 }
@@ -257,23 +257,22 @@ Problem Problem::conflict(const QString &detail)
 
 Problem Problem::tooManyRequests(int retryAfterSeconds, const QString &detail)
 {
-    return withRetryAfter(Problem(429, QStringLiteral("Too many requests"),
-                                  detail.isEmpty()
-                                      ? QStringLiteral("Request rate limit exceeded.")
-                                      : detail,
-                                  QStringLiteral("rate-limited")),
-                          retryAfterSeconds);
+    return withRetryAfter(
+        Problem(429, QStringLiteral("Too many requests"),
+                detail.isEmpty() ? QStringLiteral("Request rate limit exceeded.") : detail,
+                QStringLiteral("rate-limited")),
+        retryAfterSeconds);
 }
 
 Problem Problem::serviceUnavailable(int retryAfterSeconds, const QString &detail)
 {
-    return withRetryAfter(
-        Problem(503, QStringLiteral("Service unavailable"),
-                detail.isEmpty() ? QStringLiteral("The service cannot take this request right "
-                                                  "now; retry later.")
-                                 : detail,
-                QStringLiteral("service-unavailable")),
-        retryAfterSeconds);
+    return withRetryAfter(Problem(503, QStringLiteral("Service unavailable"),
+                                  detail.isEmpty()
+                                      ? QStringLiteral("The service cannot take this request right "
+                                                       "now; retry later.")
+                                      : detail,
+                                  QStringLiteral("service-unavailable")),
+                          retryAfterSeconds);
 }
 
 Problem Problem::internal(const QString &detail)

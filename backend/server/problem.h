@@ -28,8 +28,7 @@ public:
     static constexpr const char *ContentType = "application/problem+json";
 
     Problem() = default;
-    Problem(int status, const QString &title, const QString &detail = {},
-            const QString &slug = {});
+    Problem(int status, const QString &title, const QString &detail = {}, const QString &slug = {});
 
     QString type() const { return m_type; }
     QString title() const { return m_title; }

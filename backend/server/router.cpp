@@ -150,8 +150,8 @@ void Router::run(const Match &found, HttpRequest request, const HttpResponder &r
 {
     switch (found.result) {
     case Match::Result::NotFound:
-        responder.sendProblem(Problem::notFound(
-            QStringLiteral("No resource at %1.").arg(request.path())));
+        responder.sendProblem(
+            Problem::notFound(QStringLiteral("No resource at %1.").arg(request.path())));
         return;
     case Match::Result::MethodNotAllowed:
         responder.sendProblem(Problem::methodNotAllowed(found.allowedMethods));

@@ -102,11 +102,15 @@ void WriteBatcher::run()
 
 void WriteBatcher::runBatch(std::vector<Operation> &batch)
 {
+    // Stats are counted before any waiter is released, so whoever learns of the outcome also
+    // finds it in stats().
     auto failAll = [&](const Error &error) {
+        {
+            QMutexLocker lock(&m_mutex);
+            ++m_stats.failedBatches;
+        }
         for (Operation &operation : batch)
             operation.settle(error);
-        QMutexLocker lock(&m_mutex);
-        ++m_stats.failedBatches;
     };
 
     auto connection = Database::connection(m_config);
@@ -150,15 +154,17 @@ void WriteBatcher::runBatch(std::vector<Operation> &batch)
                       QStringLiteral("commit failed: %1").arg(sqlError.text()), {}, 1});
         return;
     }
+    {
+        QMutexLocker lock(&m_mutex);
+        ++m_stats.batches;
+        m_stats.operations += batch.size();
+    }
     for (std::size_t i = 0; i < batch.size(); ++i) {
         // A connection lost mid-batch surfaces as errors on operations; reconnect next time.
         if (outcomes[i] && outcomes[i]->kind == ErrorKind::Unavailable)
             Database::reset(m_config);
         batch[i].settle(outcomes[i]);
     }
-    QMutexLocker lock(&m_mutex);
-    ++m_stats.batches;
-    m_stats.operations += batch.size();
 }
 
 } // namespace relaydesk
