@@ -577,6 +577,11 @@ private slots:
                                          QStringLiteral("&Ansicht"), QStringLiteral("&Hilfe")}));
             QCOMPARE(window.inboxDock()->windowTitle(), QStringLiteral("Posteingang"));
             QCOMPARE(window.conversationView()->sendButton()->text(), QStringLiteral("Senden"));
+            open(window);
+            QVERIFY(window.conversationModel()->rowCount() > 0);
+            QVERIFY(window.selectConversation(window.conversationModel()->idAt(0)));
+            QTRY_VERIFY(!window.conversationView()->bubbles().isEmpty());
+            screenshot(&window, QStringLiteral("05-german"));
         }
         QVERIFY(!installTranslations(qApp, QLocale(QLocale::English, QLocale::UnitedStates)));
         MainWindow window(m_engine.get());

@@ -64,7 +64,7 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
                           DisplayNames::conversationStatus(c.status),
                           DisplayNames::priority(c.priority), DisplayNames::aiMode(c.aiMode)};
         if (c.pendingDrafts > 0)
-            lines << tr("%1 draft(s) waiting for review").arg(c.pendingDrafts);
+            lines << tr("Drafts waiting for review: %1").arg(c.pendingDrafts);
         lines.removeAll(QString());
         return lines.join(QLatin1Char('\n'));
     }
