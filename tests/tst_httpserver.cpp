@@ -116,6 +116,8 @@ private slots:
     void ignoresSecondAnswer();
     void replacesUnsupportedStatus();
     void closesWhenClientAsks();
+    void closesHttp10ConnectionsUnlessKeptAlive();
+    void answersExpectContinue();
     void reportsEveryResponseToTheHook();
     void answersAfterServerDestructionAreDropped();
 
@@ -800,6 +802,51 @@ void TestHttpServer::closesWhenClientAsks()
     QCOMPARE(responses.at(0).status, 200);
     QCOMPARE(responses.at(0).headers.value("connection"), QByteArray("close"));
     QVERIFY(closed);
+}
+
+void TestHttpServer::closesHttp10ConnectionsUnlessKeptAlive()
+{
+    bool closed = false;
+    QList<RawResponse> responses = rawExchange("GET /health HTTP/1.0\r\n\r\n", 1, &closed);
+    QCOMPARE(responses.size(), 1);
+    QCOMPARE(responses.at(0).body, QByteArray("ok"));
+    QVERIFY(closed);
+
+    responses = rawExchange("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                            "GET /health HTTP/1.0\r\n\r\n",
+                            2, &closed);
+    QCOMPARE(responses.size(), 2);
+    QVERIFY(!responses.at(0).headers.contains("connection"));
+    QCOMPARE(responses.at(1).headers.value("connection"), QByteArray("close"));
+    QVERIFY(closed);
+}
+
+void TestHttpServer::answersExpectContinue()
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }));
+    const QByteArray body = "{\"text\":\"" + QByteArray(2000, 'e') + "\"}";
+    socket.write("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Token +
+                 "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                 "Content-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n");
+    QByteArray buffer;
+    // A client waits for the interim answer before sending the body.
+    QVERIFY(QTest::qWaitFor([&] {
+        buffer += socket.readAll();
+        return buffer.contains("\r\n\r\n");
+    }));
+    QCOMPARE(buffer, QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
+    buffer.clear();
+    socket.write(body);
+    RawResponse response;
+    QVERIFY(QTest::qWaitFor([&] {
+        buffer += socket.readAll();
+        return takeRawResponse(buffer, &response);
+    }));
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.body, body);
 }
 
 void TestHttpServer::reportsEveryResponseToTheHook()

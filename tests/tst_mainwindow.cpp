@@ -131,6 +131,7 @@ private slots:
         QSettings::setDefaultFormat(QSettings::IniFormat);
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
                            m_dir.filePath(QStringLiteral("settings")));
+        // The console installs the system language; the assertions below read English.
         installTranslations(qApp, QLocale(QLocale::English, QLocale::UnitedStates));
 
         Settings settings;
@@ -271,6 +272,37 @@ private slots:
         QTRY_COMPARE(model->rowCount(), before + 4);
         QCOMPARE(window.selectedConversationId(), alice.value().conversationId);
         screenshot(&window, QStringLiteral("02-conversations"));
+
+        // A change made elsewhere (another console, the API) updates the row and the header.
+        ConversationPatch patch;
+        patch.aiMode = AiMode::Manual;
+        patch.priority = Priority::High;
+        QVERIFY(await(m_engine->updateConversation(alice.value().conversationId, patch)).isOk());
+        const QModelIndex aliceNow = model->index(model->rowOf(alice.value().conversationId));
+        QTRY_COMPARE(aliceNow.data(ConversationListModel::AiModeRole).toInt(), int(AiMode::Manual));
+        QCOMPARE(aliceNow.data(ConversationListModel::PriorityRole).toInt(), int(Priority::High));
+        QCOMPARE(aliceNow.data(ConversationListModel::PendingDraftsRole).toInt(), 2);
+        auto *subtitle = view->findChild<QLabel *>(QStringLiteral("conversationSubtitle"));
+        QVERIFY(subtitle);
+        QTRY_VERIFY2(subtitle->text().contains(QStringLiteral("Manual replies only")),
+                     qPrintable(subtitle->text()));
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(window.selectedConversationId(), alice.value().conversationId);
+
+        // "Next draft" moves on to another conversation whose draft waits for review.
+        for (const auto &other : {bob, carol, dan}) {
+            QTRY_COMPARE_WITH_TIMEOUT(model->index(model->rowOf(other.value().conversationId))
+                                          .data(ConversationListModel::PendingDraftsRole)
+                                          .toInt(),
+                                      1, kJobTimeoutMs);
+        }
+        window.findChild<QAction *>(QStringLiteral("nextDraftAction"))->trigger();
+        QVERIFY(window.selectedConversationId() != alice.value().conversationId);
+        QVERIFY(window.conversationList()
+                    ->currentIndex()
+                    .data(ConversationListModel::PendingDraftsRole)
+                    .toInt() > 0);
+        QTRY_COMPARE(view->conversationId(), window.selectedConversationId());
     }
 
     void burstOfMessagesIsCoalesced()

@@ -44,4 +44,9 @@ bool installTranslations(QCoreApplication *app, const QLocale &locale)
     return true;
 }
 
+bool installTranslations()
+{
+    return installTranslations(QCoreApplication::instance());
+}
+
 } // namespace relaydesk::ui

@@ -11,5 +11,8 @@ namespace relaydesk::ui {
 // Relaydesk translation for the locale, which for English is expected: the source text is
 // English.
 bool installTranslations(QCoreApplication *app, const QLocale &locale = QLocale::system());
+// The same for the running application and the system locale (call after the QApplication
+// exists, before the first window).
+bool installTranslations();
 
 } // namespace relaydesk::ui

@@ -55,8 +55,10 @@ QString OfflineResponder::fitToLength(const QString &text, int maxLength)
         return text;
     const QChar ellipsis(0x2026);
     QString cut = text.left(maxLength - 1);
+    // Back up to a word boundary only when the cut splits a word: a word that ends exactly at
+    // the cut is whole and stays.
     const int lastSpace = int(cut.lastIndexOf(QLatin1Char(' ')));
-    if (lastSpace > maxLength / 2)
+    if (!text.at(maxLength - 1).isSpace() && lastSpace > maxLength / 2)
         cut.truncate(lastSpace);
     return cut.trimmed() + ellipsis;
 }

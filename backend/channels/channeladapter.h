@@ -23,19 +23,30 @@ struct ChannelHealth {
     int consecutiveFailures = 0;
 };
 
+struct ChannelStatus {
+    QString name;
+    ChannelHealth health;
+};
+
 // One platform's connection: sends outbound messages. Inbound verification and parsing join
 // this interface with the platform adapters. Runs on the engine thread; send() never blocks.
+class InboundSink;
+
 class ChannelAdapter
 {
 public:
     virtual ~ChannelAdapter() = default;
     virtual QString name() const = 0;
+    // Starts what the channel runs by itself (long polling, a gateway connection) on the engine
+    // thread; inbound messages go to `sink`. Channels fed only by webhooks do nothing here.
+    virtual void start(InboundSink *sink) { Q_UNUSED(sink) }
+    virtual void stop() {}
     virtual bool handles(Platform platform) const = 0;
     virtual QCoro::Task<SendResult> send(Message message, Conversation conversation) = 0;
 
     ChannelHealth health() const { return m_health; }
 
-protected:
+    // Inbound activity counts for health too: a poller that keeps failing is unhealthy.
     void recordResult(const SendResult &result);
 
 private:

@@ -3,6 +3,7 @@
 #include "core/enums.h"
 
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -11,6 +12,62 @@ namespace relaydesk {
 struct CannedAnswer {
     QStringList keywords;
     QString reply;
+};
+
+// [channels.<name>]: every channel can be switched off, and every base URL can point at a proxy
+// or, in tests, at a fake on 127.0.0.1. Secrets may also come from RELAYDESK_<CHANNEL>_<KEY>.
+struct TwilioSettings {
+    bool enabled = false;
+    QString accountSid;
+    QString authToken;
+    QString from;
+    QString baseUrl = QStringLiteral("https://api.twilio.com");
+};
+
+struct SendGridSettings {
+    bool enabled = false;
+    QString apiKey;
+    QString from;
+    QString eventPublicKey; // base64 DER or PEM of the ECDSA P-256 verification key
+    QString baseUrl = QStringLiteral("https://api.sendgrid.com");
+};
+
+struct TelegramSettings {
+    bool enabled = false;
+    QString botToken;
+    QString mode = QStringLiteral("webhook"); // "webhook" | "poll"
+    QString webhookSecret;
+    QString baseUrl = QStringLiteral("https://api.telegram.org");
+};
+
+struct DiscordSettings {
+    bool enabled = false;
+    QString botToken;
+    QString applicationId;
+    QString publicKey; // hex Ed25519 key for interactions
+    QStringList channelIds;
+    QString baseUrl = QStringLiteral("https://discord.com/api/v10");
+    QString gatewayUrl = QStringLiteral("wss://gateway.discord.gg/?v=10&encoding=json");
+};
+
+struct TwitterSettings {
+    bool enabled = false;
+    QString bearerToken;
+    int pollIntervalSeconds = 60;
+    QString baseUrl = QStringLiteral("https://api.twitter.com");
+};
+
+// [ai.<provider>]
+struct AiProviderSettings {
+    QString apiKey;
+    QString baseUrl;
+    QString model;
+    int maxTokens = 1024;
+};
+
+struct ModelPrice {
+    double inputPerMillionTokens = 0;
+    double outputPerMillionTokens = 0;
 };
 
 // Every tunable of the engine and server, resolved from command line > environment > TOML
@@ -26,6 +83,8 @@ struct Settings {
     QString publicUrl;
     int threadPoolSize = 0; // seed 000 key; 0 = QThread::idealThreadCount()
     qint64 maxBodyBytes = 1024 * 1024;
+    QString tlsCertificateFile; // PEM; TLS is on when both files are set
+    QString tlsKeyFile;
 
     // [database]
     QString databaseUrl; // sqlite:///path or postgresql://...; empty = <dataDir>/relaydesk.db
@@ -52,6 +111,29 @@ struct Settings {
 
     // [ai]
     AiMode defaultAiMode = AiMode::Review;
+    QStringList aiChain = {QStringLiteral("offline")}; // providers tried in order
+    QString systemPrompt;
+    QString systemPromptFile;
+    int historyMessages = 20;
+    int aiTimeoutSeconds = 30;
+    int aiMaxRetries = 2;
+    int aiRateLimitPerUserPerMinute = 100;
+    // [ai.anthropic], [ai.openai], [ai.local] (OpenAI-compatible, no key)
+    AiProviderSettings anthropic{QString(), QStringLiteral("https://api.anthropic.com"),
+                                 QStringLiteral("claude-3-5-haiku-latest"), 1024};
+    AiProviderSettings openai{QString(), QStringLiteral("https://api.openai.com/v1"),
+                              QStringLiteral("gpt-4o-mini"), 1024};
+    AiProviderSettings local{QString(), QStringLiteral("http://127.0.0.1:1234/v1"),
+                             QStringLiteral("local-model"), 1024};
+    // [ai.prices."<model>"]
+    QMap<QString, ModelPrice> modelPrices;
+    // [ai.breaker]
+    int breakerFailureThreshold = 5;
+    int breakerCooldownSeconds = 30;
+    // [ai.moderation]
+    QStringList blockedTerms;
+    QStringList blockedPatterns; // regular expressions
+    bool detectPii = true;       // card numbers (Luhn) and national ids flag a message
     QList<CannedAnswer> offlineAnswers;
     QString offlineDefaultReply = QStringLiteral(
         "Thanks for reaching out! We have received your message and a member of our team will "
@@ -62,6 +144,15 @@ struct Settings {
     QString webhookOutboundUrl;
     QString webhookSecret;
     int webhookTimeoutMs = 10000;
+    // [channels.webhook.sources.<source>] secret: inbound generic webhooks per sender
+    QMap<QString, QString> webhookSourceSecrets;
+    int webhookToleranceSeconds = 300;
+
+    TwilioSettings twilio;
+    SendGridSettings sendgrid;
+    TelegramSettings telegram;
+    DiscordSettings discord;
+    TwitterSettings twitter;
 
     // [api]
     QStringList apiTokens;

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
 #include <QUrl>
@@ -11,7 +12,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -21,11 +24,13 @@ namespace {
 constexpr qint64 kIntMax = std::numeric_limits<int>::max();
 constexpr qint64 kInt64Max = std::numeric_limits<qint64>::max();
 
-QString fromStd(std::string_view text) {
+QString fromStd(std::string_view text)
+{
     return QString::fromUtf8(text.data(), qsizetype(text.size()));
 }
 
-QString quoted(const QString &text) {
+QString quoted(const QString &text)
+{
     QString escaped = text;
     escaped.replace(QLatin1String("\\"), QLatin1String("\\\\"));
     escaped.replace(QLatin1String("\""), QLatin1String("\\\""));
@@ -35,7 +40,8 @@ QString quoted(const QString &text) {
 // ---- value checks shared by the config file, the environment and the command line -----------
 // Each returns the reason a value is unacceptable, or an empty string when it is fine.
 
-QString checkHost(const QString &host) {
+QString checkHost(const QString &host)
+{
     if (host.isEmpty())
         return QStringLiteral("expected a host name or IP address, got an empty string");
     if (std::any_of(host.cbegin(), host.cend(), [](QChar c) { return c.isSpace(); }) ||
@@ -44,7 +50,8 @@ QString checkHost(const QString &host) {
     return {};
 }
 
-QString checkDatabaseUrl(const QString &url) {
+QString checkDatabaseUrl(const QString &url)
+{
     static const QLatin1String kSchemes[] = {
         QLatin1String("sqlite://"), QLatin1String("postgresql://"), QLatin1String("postgres://")};
     for (const QLatin1String scheme : kSchemes) {
@@ -64,7 +71,8 @@ QString checkDatabaseUrl(const QString &url) {
 }
 
 // Empty is accepted: these URLs are optional and only required by the features that use them.
-QString checkHttpUrl(const QString &url) {
+QString checkHttpUrl(const QString &url)
+{
     if (url.isEmpty())
         return {};
     const QUrl parsed(url, QUrl::StrictMode);
@@ -77,18 +85,150 @@ QString checkHttpUrl(const QString &url) {
 }
 
 // The config file may spell out the default: an empty url selects <data dir>/relaydesk.db.
-QString checkOptionalDatabaseUrl(const QString &url) {
+QString checkOptionalDatabaseUrl(const QString &url)
+{
     return url.isEmpty() ? QString() : checkDatabaseUrl(url);
 }
 
-QString checkNonEmpty(const QString &text) {
+QString checkNonEmpty(const QString &text)
+{
     if (text.trimmed().isEmpty())
         return QStringLiteral("must not be empty");
     return {};
 }
 
-QString checkAnything(const QString &) {
+QString checkAnything(const QString &)
+{
     return {};
+}
+
+// Base URLs have working defaults; an empty one would only fail later, at the first request.
+QString checkRequiredHttpUrl(const QString &url)
+{
+    if (url.isEmpty())
+        return QStringLiteral("expected an http:// or https:// URL, got an empty string");
+    return checkHttpUrl(url);
+}
+
+QString checkWebSocketUrl(const QString &url)
+{
+    const QUrl parsed(url, QUrl::StrictMode);
+    const QString scheme = parsed.scheme();
+    if (!parsed.isValid() || (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")) ||
+        parsed.host().isEmpty())
+        return QStringLiteral("expected a ws:// or wss:// URL, got %1").arg(quoted(url));
+    return {};
+}
+
+// Secrets end up in HTTP headers and URLs, where a stray line break from a copied value would
+// corrupt the request. Messages never repeat a secret's value: they end up in logs.
+QString checkSecret(const QString &secret)
+{
+    if (std::any_of(secret.cbegin(), secret.cend(),
+                    [](QChar c) { return c.category() == QChar::Other_Control; }))
+        return QStringLiteral("must not contain control characters such as line breaks");
+    return {};
+}
+
+QString checkEmailAddress(const QString &address)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\"]+$"));
+    if (address.isEmpty() || pattern.match(address).hasMatch())
+        return {};
+    return QStringLiteral("expected a plain e-mail address such as support@example.com, got %1")
+        .arg(quoted(address));
+}
+
+// Telegram's secret_token header allows only these characters and lengths.
+QString checkTelegramSecret(const QString &secret)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_-]{1,256}$"));
+    if (secret.isEmpty() || pattern.match(secret).hasMatch())
+        return {};
+    return QStringLiteral("expected 1 to 256 letters, digits, '_' or '-' (Telegram's rule for "
+                          "secret_token)");
+}
+
+QString checkSnowflake(const QString &id)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[0-9]{1,20}$"));
+    if (id.isEmpty() || pattern.match(id).hasMatch())
+        return {};
+    return QStringLiteral("expected a Discord id of digits only, got %1").arg(quoted(id));
+}
+
+QString checkRequiredSnowflake(const QString &id)
+{
+    if (id.isEmpty())
+        return QStringLiteral("expected a Discord id of digits only, got an empty string");
+    return checkSnowflake(id);
+}
+
+QString checkEd25519PublicKey(const QString &key)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[0-9A-Fa-f]{64}$"));
+    if (key.isEmpty() || pattern.match(key).hasMatch())
+        return {};
+    return QStringLiteral("expected the 64 hex digits of an Ed25519 public key, got %1")
+        .arg(quoted(key));
+}
+
+// SendGrid shows the verification key as bare base64 DER; PEM is what people paste from files.
+QString checkEcdsaPublicKey(const QString &key)
+{
+    if (key.isEmpty())
+        return {};
+    static const QLatin1String kBegin("-----BEGIN PUBLIC KEY-----");
+    static const QLatin1String kEnd("-----END PUBLIC KEY-----");
+    QString body = key.trimmed();
+    if (body.startsWith(kBegin)) {
+        const qsizetype end = body.indexOf(kEnd);
+        if (end < 0)
+            return QStringLiteral("the PEM key has no %1 line").arg(kEnd);
+        body = body.mid(kBegin.size(), end - kBegin.size());
+    }
+    body.remove(QRegularExpression(QStringLiteral("\\s")));
+    const bool latin1 =
+        std::all_of(body.cbegin(), body.cend(), [](QChar c) { return c.unicode() < 128; });
+    const auto decoded =
+        QByteArray::fromBase64Encoding(body.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!latin1 || !decoded || decoded.decoded.isEmpty())
+        return QStringLiteral("expected a base64 DER or PEM public key (SendGrid's \"Verification "
+                              "Key\"), got text that is not base64");
+    return {};
+}
+
+QString checkRegularExpression(const QString &pattern)
+{
+    const QRegularExpression expression(pattern);
+    if (expression.isValid())
+        return {};
+    return QStringLiteral("invalid regular expression %1: %2 at offset %3")
+        .arg(quoted(pattern), expression.errorString())
+        .arg(expression.patternErrorOffset());
+}
+
+// Source names are kept to characters that need no escaping in URLs, log fields and metric labels.
+bool isSourceName(const QString &name)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
+    return pattern.match(name).hasMatch();
+}
+
+constexpr const char *kProviders[] = {"anthropic", "openai", "local", "offline"};
+
+QString checkProvider(const QString &name)
+{
+    for (const char *provider : kProviders) {
+        if (name.compare(QLatin1String(provider), Qt::CaseInsensitive) == 0)
+            return {};
+    }
+    QStringList names;
+    for (const char *provider : kProviders)
+        names.append(QLatin1String(provider));
+    return QStringLiteral("expected one of %1, got %2")
+        .arg(names.join(QLatin1String(", ")), quoted(name));
 }
 
 struct LogLevelName {
@@ -102,7 +242,8 @@ constexpr LogLevelName kLogLevels[] = {
     {"critical", "critical"}, {"trace", "debug"}, {"warn", "warning"},    {"fatal", "critical"},
 };
 
-std::optional<QString> normalizeLogLevel(const QString &text) {
+std::optional<QString> normalizeLogLevel(const QString &text)
+{
     const QString wanted = text.trimmed();
     for (const LogLevelName &name : kLogLevels) {
         if (wanted.compare(QLatin1String(name.spelling), Qt::CaseInsensitive) == 0)
@@ -111,12 +252,14 @@ std::optional<QString> normalizeLogLevel(const QString &text) {
     return std::nullopt;
 }
 
-QString logLevelReason(const QString &text) {
+QString logLevelReason(const QString &text)
+{
     return QStringLiteral("expected one of %1, got %2")
         .arg(SettingsLoader::logLevels().join(QLatin1String(", ")), quoted(text));
 }
 
-QString integerRangeText(qint64 min, qint64 max) {
+QString integerRangeText(qint64 min, qint64 max)
+{
     if (max == kIntMax || max == kInt64Max) {
         if (min == 1)
             return QStringLiteral("a positive integer");
@@ -128,7 +271,8 @@ QString integerRangeText(qint64 min, qint64 max) {
 }
 
 // Parses the text form used by environment variables and command-line options.
-std::optional<qint64> parseInteger(const QString &text, qint64 min, qint64 max, QString *reason) {
+std::optional<qint64> parseInteger(const QString &text, qint64 min, qint64 max, QString *reason)
+{
     bool ok = false;
     const qint64 value = text.trimmed().toLongLong(&ok);
     if (!ok || value < min || value > max) {
@@ -139,7 +283,8 @@ std::optional<qint64> parseInteger(const QString &text, qint64 min, qint64 max, 
     return value;
 }
 
-std::optional<bool> parseBool(const QString &text) {
+std::optional<bool> parseBool(const QString &text)
+{
     const QString value = text.trimmed().toLower();
     if (value == QLatin1String("1") || value == QLatin1String("true") ||
         value == QLatin1String("yes") || value == QLatin1String("on"))
@@ -170,16 +315,19 @@ struct TomlContext {
     QList<Located> *problems;
     Origins *origins;
 
-    QString where(const toml::source_region &region, const QString &key) const {
+    QString where(const toml::source_region &region, const QString &key) const
+    {
         return QStringLiteral("%1:%2 %3").arg(file, QString::number(region.begin.line), key);
     }
-    void fail(const toml::source_region &region, const QString &key, const QString &reason) const {
+    void fail(const toml::source_region &region, const QString &key, const QString &reason) const
+    {
         problems->append({region.begin.line, {where(region, key), reason}});
         origins->rejected.insert(key);
     }
 };
 
-QString typeName(const toml::node &node) {
+QString typeName(const toml::node &node)
+{
     switch (node.type()) {
     case toml::node_type::string:
         return QStringLiteral("a string");
@@ -206,7 +354,8 @@ QString typeName(const toml::node &node) {
 }
 
 std::optional<qint64> readInteger(const TomlContext &ctx, const toml::node &node,
-                                  const QString &key, qint64 min, qint64 max) {
+                                  const QString &key, qint64 min, qint64 max)
+{
     const auto *integer = node.as_integer();
     if (!integer) {
         ctx.fail(
@@ -225,7 +374,8 @@ std::optional<qint64> readInteger(const TomlContext &ctx, const toml::node &node
 }
 
 std::optional<QString> readString(const TomlContext &ctx, const toml::node &node,
-                                  const QString &key, QString (*check)(const QString &)) {
+                                  const QString &key, QString (*check)(const QString &))
+{
     const auto *string = node.as_string();
     if (!string) {
         ctx.fail(node.source(), key,
@@ -240,9 +390,18 @@ std::optional<QString> readString(const TomlContext &ctx, const toml::node &node
     return value;
 }
 
-// Elements must be non-empty strings; an empty array is fine unless the caller says otherwise.
+struct ArrayRules {
+    bool allowEmptyArray = true;
+    // Regular expressions keep their spaces: " x" and "x" match different text.
+    bool keepSpaces = false;
+    QString (*check)(const QString &) = checkAnything;
+};
+
+// Elements must be non-empty strings that pass rules.check; each bad element is reported at
+// its own index and line.
 std::optional<QStringList> readStringArray(const TomlContext &ctx, const toml::node &node,
-                                           const QString &key, bool allowEmpty) {
+                                           const QString &key, const ArrayRules &rules)
+{
     const auto *array = node.as_array();
     if (!array) {
         ctx.fail(node.source(), key,
@@ -262,15 +421,21 @@ std::optional<QStringList> readStringArray(const TomlContext &ctx, const toml::n
             ok = false;
             continue;
         }
-        const QString value = fromStd(string->get()).trimmed();
-        if (value.isEmpty()) {
+        const QString raw = fromStd(string->get());
+        const QString value = rules.keepSpaces ? raw : raw.trimmed();
+        if (value.trimmed().isEmpty()) {
             ctx.fail(element.source(), elementKey, QStringLiteral("must not be empty"));
+            ok = false;
+            continue;
+        }
+        if (const QString reason = rules.check(value); !reason.isEmpty()) {
+            ctx.fail(element.source(), elementKey, reason);
             ok = false;
             continue;
         }
         values.append(value);
     }
-    if (ok && values.isEmpty() && !allowEmpty) {
+    if (ok && values.isEmpty() && !rules.allowEmptyArray) {
         ctx.fail(node.source(), key, QStringLiteral("expected at least one string"));
         return std::nullopt;
     }
@@ -279,44 +444,129 @@ std::optional<QStringList> readStringArray(const TomlContext &ctx, const toml::n
     return values;
 }
 
+// Accepts integers too: "input_per_mtok = 3" is as much a price as 3.0.
+std::optional<double> readNonNegativeNumber(const TomlContext &ctx, const toml::node &node,
+                                            const QString &key)
+{
+    double value = 0;
+    if (const auto *integer = node.as_integer())
+        value = double(integer->get());
+    else if (const auto *floating = node.as_floating_point())
+        value = floating->get();
+    else {
+        ctx.fail(node.source(), key,
+                 QStringLiteral("expected a non-negative number, got %1").arg(typeName(node)));
+        return std::nullopt;
+    }
+    if (!std::isfinite(value) || value < 0) {
+        ctx.fail(node.source(), key,
+                 QStringLiteral("expected a non-negative number, got %1").arg(value));
+        return std::nullopt;
+    }
+    return value;
+}
+
 using Apply = void (*)(const TomlContext &, const toml::node &, const QString &, Settings &);
 using Show = QString (*)(const Settings &);
 
-template <auto Member, qint64 Min, qint64 Max>
-void integerKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s) {
-    using Field = std::remove_cvref_t<decltype(s.*Member)>;
+// Channel and provider values live in nested structs, so a key names its field by the chain of
+// members leading to it: fieldOf<&Settings::twilio, &TwilioSettings::from>(s).
+template <auto Member, auto... Rest, typename Object> auto &fieldOf(Object &object)
+{
+    if constexpr (sizeof...(Rest) == 0)
+        return object.*Member;
+    else
+        return fieldOf<Rest...>(object.*Member);
+}
+
+template <qint64 Min, qint64 Max, auto... Path>
+void integerKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
+    auto &field = fieldOf<Path...>(s);
+    using Field = std::remove_cvref_t<decltype(field)>;
     if (const auto value = readInteger(ctx, node, key, Min, Max))
-        s.*Member = static_cast<Field>(*value);
+        field = static_cast<Field>(*value);
 }
 
-template <auto Member> QString showInteger(const Settings &s) {
-    return QString::number(s.*Member);
+template <auto... Path> QString showInteger(const Settings &s)
+{
+    return QString::number(fieldOf<Path...>(s));
 }
 
-template <auto Member>
-void boolKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s) {
+template <auto... Path>
+void boolKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
     if (const auto *value = node.as_boolean())
-        s.*Member = value->get();
+        fieldOf<Path...>(s) = value->get();
     else
         ctx.fail(node.source(), key,
                  QStringLiteral("expected true or false, got %1").arg(typeName(node)));
 }
 
-template <auto Member> QString showBool(const Settings &s) {
-    return s.*Member ? QStringLiteral("true") : QStringLiteral("false");
+template <auto... Path> QString showBool(const Settings &s)
+{
+    return fieldOf<Path...>(s) ? QStringLiteral("true") : QStringLiteral("false");
 }
 
-template <auto Member, QString (*Check)(const QString &)>
-void stringKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s) {
+template <QString (*Check)(const QString &), auto... Path>
+void stringKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
     if (auto value = readString(ctx, node, key, Check))
-        s.*Member = std::move(*value);
+        fieldOf<Path...>(s) = std::move(*value);
 }
 
-template <auto Member> QString showString(const Settings &s) {
-    return quoted(s.*Member);
+template <auto... Path> QString showString(const Settings &s)
+{
+    return quoted(fieldOf<Path...>(s));
 }
 
-void aiModeKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s) {
+template <QString (*Check)(const QString &), auto... Path>
+void stringArrayKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
+    if (auto values = readStringArray(ctx, node, key, {.check = Check}))
+        fieldOf<Path...>(s) = std::move(*values);
+}
+
+template <auto... Path> QString showStringArray(const Settings &s)
+{
+    QStringList items;
+    for (const QString &item : fieldOf<Path...>(s))
+        items.append(quoted(item));
+    return QLatin1Char('[') % items.join(QLatin1String(", ")) % QLatin1Char(']');
+}
+
+// A relative path is taken relative to the config file, not to the working directory, which
+// for a service is often "/". The stored path is absolute so later readers need no context.
+template <auto... Path>
+void fileKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
+    const auto text = readString(ctx, node, key, checkAnything);
+    if (!text)
+        return;
+    if (text->isEmpty()) {
+        fieldOf<Path...>(s).clear();
+        return;
+    }
+    const QFileInfo info(QFileInfo(ctx.file).absoluteDir(), *text);
+    const QString path = QDir::cleanPath(info.absoluteFilePath());
+    QString reason;
+    if (!info.exists()) {
+        reason = QStringLiteral("%1 does not exist").arg(path);
+    } else if (info.isDir()) {
+        reason = QStringLiteral("%1 is a directory, expected a file").arg(path);
+    } else {
+        QFile probe(path);
+        if (!probe.open(QIODevice::ReadOnly))
+            reason = QStringLiteral("cannot read %1: %2").arg(path, probe.errorString());
+    }
+    if (reason.isEmpty())
+        fieldOf<Path...>(s) = path;
+    else
+        ctx.fail(node.source(), key, reason);
+}
+
+void aiModeKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
     const auto text = readString(ctx, node, key, checkAnything);
     if (!text)
         return;
@@ -328,11 +578,13 @@ void aiModeKey(const TomlContext &ctx, const toml::node &node, const QString &ke
                      .arg(allowedValues(aiModeNames()), quoted(*text)));
 }
 
-QString showAiMode(const Settings &s) {
+QString showAiMode(const Settings &s)
+{
     return quoted(toString(s.defaultAiMode));
 }
 
-void logLevelKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s) {
+void logLevelKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
     const auto text = readString(ctx, node, key, checkAnything);
     if (!text)
         return;
@@ -342,19 +594,8 @@ void logLevelKey(const TomlContext &ctx, const toml::node &node, const QString &
         ctx.fail(node.source(), key, logLevelReason(*text));
 }
 
-void tokensKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s) {
-    if (const auto tokens = readStringArray(ctx, node, key, true))
-        s.apiTokens = *tokens;
-}
-
-QString showTokens(const Settings &s) {
-    QStringList items;
-    for (const QString &token : s.apiTokens)
-        items.append(quoted(token));
-    return QLatin1Char('[') % items.join(QLatin1String(", ")) % QLatin1Char(']');
-}
-
-void answersKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s) {
+void answersKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
     const auto *array = node.as_array();
     if (!array) {
         ctx.fail(node.source(), key,
@@ -384,7 +625,8 @@ void answersKey(const TomlContext &ctx, const toml::node &node, const QString &k
             const QString fieldKey = elementKey % QLatin1Char('.') % field;
             if (field == QLatin1String("keywords")) {
                 hasKeywords = true;
-                if (auto keywords = readStringArray(ctx, value, fieldKey, false))
+                if (auto keywords =
+                        readStringArray(ctx, value, fieldKey, {.allowEmptyArray = false}))
                     answer.keywords = std::move(*keywords);
                 else
                     ok = false;
@@ -412,7 +654,191 @@ void answersKey(const TomlContext &ctx, const toml::node &node, const QString &k
         s.offlineAnswers = answers;
 }
 
-QString showNothing(const Settings &) {
+void chainKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
+    const auto names =
+        readStringArray(ctx, node, key, {.allowEmptyArray = false, .check = checkProvider});
+    if (!names)
+        return;
+    QStringList chain;
+    bool ok = true;
+    // readStringArray accepted every element, so the array and its strings are there.
+    const toml::array &array = *node.as_array();
+    for (qsizetype index = 0; index < names->size(); ++index) {
+        const QString name = names->at(index).toLower();
+        if (chain.contains(name)) {
+            ctx.fail(array[size_t(index)].source(),
+                     key % QLatin1Char('[') % QString::number(index) % QLatin1Char(']'),
+                     QStringLiteral("%1 is already in the chain; each provider is tried once")
+                         .arg(quoted(name)));
+            ok = false;
+            continue;
+        }
+        chain.append(name);
+    }
+    if (ok)
+        s.aiChain = chain;
+}
+
+void blockedPatternsKey(const TomlContext &ctx, const toml::node &node, const QString &key,
+                        Settings &s)
+{
+    if (auto patterns =
+            readStringArray(ctx, node, key, {.keepSpaces = true, .check = checkRegularExpression}))
+        s.blockedPatterns = std::move(*patterns);
+}
+
+void telegramModeKey(const TomlContext &ctx, const toml::node &node, const QString &key,
+                     Settings &s)
+{
+    const auto text = readString(ctx, node, key, checkAnything);
+    if (!text)
+        return;
+    const QString mode = text->trimmed().toLower();
+    if (mode == QLatin1String("webhook") || mode == QLatin1String("poll"))
+        s.telegram.mode = mode;
+    else
+        ctx.fail(node.source(), key,
+                 QStringLiteral("expected \"webhook\" or \"poll\", got %1").arg(quoted(*text)));
+}
+
+// Table keys are shown as TOML would need them written: bare when possible, else quoted.
+QString tomlKey(const QString &name)
+{
+    return isSourceName(name) ? name : quoted(name);
+}
+
+void sourcesKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
+    const auto *table = node.as_table();
+    if (!table) {
+        ctx.fail(node.source(), key,
+                 QStringLiteral("expected tables [%1.<source>] with secret = \"...\", got %2")
+                     .arg(key, typeName(node)));
+        return;
+    }
+    QMap<QString, QString> secrets;
+    bool ok = true;
+    for (auto &&[name, value] : *table) {
+        const QString source = fromStd(name.str());
+        const QString sourceKey = key % QLatin1Char('.') % tomlKey(source);
+        if (!isSourceName(source)) {
+            ctx.fail(name.source(), sourceKey,
+                     QStringLiteral("a source name is 1 to 64 letters, digits, '_' or '-', got %1")
+                         .arg(quoted(source)));
+            ok = false;
+            continue;
+        }
+        const auto *entry = value.as_table();
+        if (!entry) {
+            ctx.fail(value.source(), sourceKey,
+                     QStringLiteral("expected a table with secret = \"...\", got %1")
+                         .arg(typeName(value)));
+            ok = false;
+            continue;
+        }
+        bool hasSecret = false;
+        for (auto &&[field, fieldValue] : *entry) {
+            const QString fieldName = fromStd(field.str());
+            const QString fieldKey = sourceKey % QLatin1Char('.') % fieldName;
+            if (fieldName != QLatin1String("secret")) {
+                ctx.fail(field.source(), fieldKey,
+                         QStringLiteral("unknown key (known here: secret)"));
+                ok = false;
+                continue;
+            }
+            hasSecret = true;
+            const auto secret = readString(ctx, fieldValue, fieldKey, checkSecret);
+            if (secret && secret->isEmpty()) {
+                ctx.fail(fieldValue.source(), fieldKey,
+                         QStringLiteral("must not be empty: unsigned requests would be accepted"));
+                ok = false;
+            } else if (secret) {
+                secrets.insert(source, *secret);
+            } else {
+                ok = false;
+            }
+        }
+        if (!hasSecret) {
+            ctx.fail(name.source(), sourceKey, QStringLiteral("missing secret = \"...\""));
+            ok = false;
+        }
+    }
+    if (ok)
+        s.webhookSourceSecrets = secrets;
+}
+
+void pricesKey(const TomlContext &ctx, const toml::node &node, const QString &key, Settings &s)
+{
+    const auto *table = node.as_table();
+    if (!table) {
+        ctx.fail(
+            node.source(), key,
+            QStringLiteral("expected tables [%1.\"<model>\"], got %2").arg(key, typeName(node)));
+        return;
+    }
+    QMap<QString, ModelPrice> prices;
+    bool ok = true;
+    for (auto &&[name, value] : *table) {
+        const QString model = fromStd(name.str());
+        const QString modelKey = key % QLatin1Char('.') % tomlKey(model);
+        const auto *entry = value.as_table();
+        if (!entry) {
+            ctx.fail(value.source(), modelKey,
+                     QStringLiteral("expected a table with input_per_mtok and output_per_mtok, "
+                                    "got %1")
+                         .arg(typeName(value)));
+            ok = false;
+            continue;
+        }
+        if (model.trimmed().isEmpty()) {
+            ctx.fail(name.source(), modelKey, QStringLiteral("the model name must not be empty"));
+            ok = false;
+            continue;
+        }
+        ModelPrice price;
+        bool hasInput = false;
+        bool hasOutput = false;
+        for (auto &&[field, fieldValue] : *entry) {
+            const QString fieldName = fromStd(field.str());
+            const QString fieldKey = modelKey % QLatin1Char('.') % tomlKey(fieldName);
+            const bool input = fieldName == QLatin1String("input_per_mtok");
+            if (input || fieldName == QLatin1String("output_per_mtok")) {
+                (input ? hasInput : hasOutput) = true;
+                if (const auto number = readNonNegativeNumber(ctx, fieldValue, fieldKey))
+                    (input ? price.inputPerMillionTokens : price.outputPerMillionTokens) = *number;
+                else
+                    ok = false;
+                continue;
+            }
+            // [ai.prices.gpt-4.1] is the table "1" inside the model "gpt-4".
+            if (fieldValue.is_table())
+                ctx.fail(field.source(), fieldKey,
+                         QStringLiteral("unknown section; a model name containing dots must be "
+                                        "quoted, e.g. [ai.prices.\"gpt-4.1\"]"));
+            else
+                ctx.fail(field.source(), fieldKey,
+                         QStringLiteral("unknown key (known here: input_per_mtok, "
+                                        "output_per_mtok)"));
+            ok = false;
+        }
+        for (const auto &[present, field] :
+             {std::pair{hasInput, "input_per_mtok"}, std::pair{hasOutput, "output_per_mtok"}}) {
+            if (present)
+                continue;
+            ctx.fail(name.source(), modelKey,
+                     QStringLiteral("missing %1 = <US dollars per million tokens>")
+                         .arg(QLatin1String(field)));
+            ok = false;
+        }
+        prices.insert(model, price);
+    }
+    if (ok)
+        s.modelPrices = prices;
+}
+
+QString showNothing(const Settings &)
+{
     return {};
 }
 
@@ -421,8 +847,7 @@ struct SectionSpec {
     const char *description;
 };
 
-// Sections later features add ([ai.anthropic], [channels.telegram], ...) are deliberately
-// absent: until their code exists, accepting them would silently ignore the user's settings.
+// Every section is listed: an unknown one is an error, so a typo cannot silently drop settings.
 constexpr SectionSpec kSections[] = {
     {"server", "HTTP API server"},
     {"database", "storage engine"},
@@ -431,9 +856,19 @@ constexpr SectionSpec kSections[] = {
     {"conversation", "threading of messages into conversations"},
     {"metrics", "Prometheus metrics"},
     {"ai", "AI drafting"},
+    {"ai.anthropic", "Anthropic Claude"},
+    {"ai.openai", "OpenAI"},
+    {"ai.local", "OpenAI-compatible local server (LM Studio, Ollama, llama.cpp)"},
+    {"ai.breaker", "circuit breaker per provider"},
+    {"ai.moderation", "messages flagged before drafting"},
     {"ai.offline", "built-in offline responder"},
     {"channels", "channel adapters"},
     {"channels.webhook", "generic signed webhook channel"},
+    {"channels.twilio", "SMS/MMS through Twilio"},
+    {"channels.sendgrid", "e-mail through SendGrid"},
+    {"channels.telegram", "Telegram bot"},
+    {"channels.discord", "Discord bot"},
+    {"channels.twitter", "X (Twitter) direct messages"},
     {"api", "HTTP API authentication"},
     {"rate_limit", "per-client request rate limit"},
     {"log", "logging"},
@@ -447,68 +882,223 @@ struct KeySpec {
     Show show;
 };
 
-const QList<KeySpec> &keySpecs() {
+const QList<KeySpec> &keySpecs()
+{
     using S = Settings;
+    using P = AiProviderSettings;
+    using Tw = TwilioSettings;
+    using Sg = SendGridSettings;
+    using Tg = TelegramSettings;
+    using Dc = DiscordSettings;
+    using X = TwitterSettings;
     static const QList<KeySpec> specs = {
-        {"server", "host", "address the HTTP API listens on", &stringKey<&S::listenHost, checkHost>,
+        {"server", "host", "address the HTTP API listens on", &stringKey<checkHost, &S::listenHost>,
          &showString<&S::listenHost>},
         {"server", "port", "port the HTTP API listens on, 1..65535",
-         &integerKey<&S::listenPort, 1, 65535>, &showInteger<&S::listenPort>},
+         &integerKey<1, 65535, &S::listenPort>, &showInteger<&S::listenPort>},
         {"server", "thread_pool_size", "worker threads for CPU work; 0 = one per core",
-         &integerKey<&S::threadPoolSize, 0, 1024>, &showInteger<&S::threadPoolSize>},
+         &integerKey<0, 1024, &S::threadPoolSize>, &showInteger<&S::threadPoolSize>},
         {"server", "public_url", "http(s) URL clients reach this server at; empty = not published",
-         &stringKey<&S::publicUrl, checkHttpUrl>, &showString<&S::publicUrl>},
+         &stringKey<checkHttpUrl, &S::publicUrl>, &showString<&S::publicUrl>},
         {"server", "max_body_bytes", "largest request body accepted, in bytes",
-         &integerKey<&S::maxBodyBytes, 1, kInt64Max>, &showInteger<&S::maxBodyBytes>},
+         &integerKey<1, kInt64Max, &S::maxBodyBytes>, &showInteger<&S::maxBodyBytes>},
+        {"server", "tls_certificate",
+         "PEM certificate (chain) file; HTTPS when set together with tls_key",
+         &fileKey<&S::tlsCertificateFile>, &showString<&S::tlsCertificateFile>},
+        {"server", "tls_key", "PEM private key file of tls_certificate", &fileKey<&S::tlsKeyFile>,
+         &showString<&S::tlsKeyFile>},
         {"database", "url",
          "sqlite:///path or postgresql://user:pass@host/db; empty = <data dir>/relaydesk.db",
-         &stringKey<&S::databaseUrl, checkOptionalDatabaseUrl>, &showString<&S::databaseUrl>},
+         &stringKey<checkOptionalDatabaseUrl, &S::databaseUrl>, &showString<&S::databaseUrl>},
         {"database", "max_connections", "most database connections open at once",
-         &integerKey<&S::maxConnections, 1, 10000>, &showInteger<&S::maxConnections>},
+         &integerKey<1, 10000, &S::maxConnections>, &showInteger<&S::maxConnections>},
         {"queue", "size", "most jobs waiting before new messages are refused",
-         &integerKey<&S::queueSize, 1, kIntMax>, &showInteger<&S::queueSize>},
+         &integerKey<1, kIntMax, &S::queueSize>, &showInteger<&S::queueSize>},
         {"queue", "retry_attempts", "retries of a failed job before it is dead-lettered",
-         &integerKey<&S::retryAttempts, 0, kIntMax>, &showInteger<&S::retryAttempts>},
+         &integerKey<0, kIntMax, &S::retryAttempts>, &showInteger<&S::retryAttempts>},
         {"queue", "lease_seconds", "how long a claimed job stays reserved for its worker",
-         &integerKey<&S::leaseSeconds, 1, kIntMax>, &showInteger<&S::leaseSeconds>},
-        {"queue", "workers", "jobs processed at the same time", &integerKey<&S::workers, 1, 1024>,
+         &integerKey<1, kIntMax, &S::leaseSeconds>, &showInteger<&S::leaseSeconds>},
+        {"queue", "workers", "jobs processed at the same time", &integerKey<1, 1024, &S::workers>,
          &showInteger<&S::workers>},
         {"queue", "retry_base_ms", "first retry delay in milliseconds, doubled per attempt",
-         &integerKey<&S::retryBaseMs, 1, kIntMax>, &showInteger<&S::retryBaseMs>},
+         &integerKey<1, kIntMax, &S::retryBaseMs>, &showInteger<&S::retryBaseMs>},
         {"queue", "retry_max_ms", "longest retry delay in milliseconds",
-         &integerKey<&S::retryMaxMs, 1, kIntMax>, &showInteger<&S::retryMaxMs>},
+         &integerKey<1, kIntMax, &S::retryMaxMs>, &showInteger<&S::retryMaxMs>},
         {"storage", "batch_max_writes", "most writes committed in one transaction",
-         &integerKey<&S::batchMaxWrites, 1, kIntMax>, &showInteger<&S::batchMaxWrites>},
+         &integerKey<1, kIntMax, &S::batchMaxWrites>, &showInteger<&S::batchMaxWrites>},
         {"storage", "batch_window_ms", "how long a write waits for others to share its commit",
-         &integerKey<&S::batchWindowMs, 0, kIntMax>, &showInteger<&S::batchWindowMs>},
+         &integerKey<0, kIntMax, &S::batchWindowMs>, &showInteger<&S::batchWindowMs>},
         {"conversation", "session_hours", "hours of silence after which a new conversation starts",
-         &integerKey<&S::sessionHours, 1, kIntMax>, &showInteger<&S::sessionHours>},
+         &integerKey<1, kIntMax, &S::sessionHours>, &showInteger<&S::sessionHours>},
         {"metrics", "enabled", "serve Prometheus metrics", &boolKey<&S::metricsEnabled>,
          &showBool<&S::metricsEnabled>},
         {"metrics", "port", "separate metrics port; 0 = /metrics on the API port",
-         &integerKey<&S::metricsPort, 0, 65535>, &showInteger<&S::metricsPort>},
+         &integerKey<0, 65535, &S::metricsPort>, &showInteger<&S::metricsPort>},
+
         {"ai", "default_mode", "what happens to AI drafts: auto, review or manual", &aiModeKey,
          &showAiMode},
+        {"ai", "chain", "providers tried in order: anthropic, openai, local, offline", &chainKey,
+         &showStringArray<&S::aiChain>},
+        {"ai", "system_prompt", "instructions given to the model with every draft",
+         &stringKey<checkAnything, &S::systemPrompt>, &showString<&S::systemPrompt>},
+        {"ai", "system_prompt_file", "file holding the system prompt; not with system_prompt",
+         &fileKey<&S::systemPromptFile>, &showString<&S::systemPromptFile>},
+        {"ai", "history_messages", "earlier messages of the conversation sent along, 1..200",
+         &integerKey<1, 200, &S::historyMessages>, &showInteger<&S::historyMessages>},
+        {"ai", "timeout_s", "seconds before a provider request is abandoned, 1..600",
+         &integerKey<1, 600, &S::aiTimeoutSeconds>, &showInteger<&S::aiTimeoutSeconds>},
+        {"ai", "max_retries", "retries of a failed provider request, 0..10",
+         &integerKey<0, 10, &S::aiMaxRetries>, &showInteger<&S::aiMaxRetries>},
+        {"ai", "rate_limit_per_user", "drafts per customer and minute, 1..100000",
+         &integerKey<1, 100000, &S::aiRateLimitPerUserPerMinute>,
+         &showInteger<&S::aiRateLimitPerUserPerMinute>},
+        {"ai", "prices",
+         "[ai.prices.\"<model>\"] input_per_mtok, output_per_mtok: USD per million tokens",
+         &pricesKey, &showNothing},
+        {"ai.anthropic", "api_key", "API key; ANTHROPIC_API_KEY overrides it",
+         &stringKey<checkSecret, &S::anthropic, &P::apiKey>,
+         &showString<&S::anthropic, &P::apiKey>},
+        {"ai.anthropic", "base_url", "http(s) URL of the Messages API",
+         &stringKey<checkRequiredHttpUrl, &S::anthropic, &P::baseUrl>,
+         &showString<&S::anthropic, &P::baseUrl>},
+        {"ai.anthropic", "model", "model name", &stringKey<checkNonEmpty, &S::anthropic, &P::model>,
+         &showString<&S::anthropic, &P::model>},
+        {"ai.anthropic", "max_tokens", "longest draft in tokens, 1..1000000",
+         &integerKey<1, 1000000, &S::anthropic, &P::maxTokens>,
+         &showInteger<&S::anthropic, &P::maxTokens>},
+        {"ai.openai", "api_key", "API key; OPENAI_API_KEY overrides it",
+         &stringKey<checkSecret, &S::openai, &P::apiKey>, &showString<&S::openai, &P::apiKey>},
+        {"ai.openai", "base_url", "http(s) URL of the API, up to and including /v1",
+         &stringKey<checkRequiredHttpUrl, &S::openai, &P::baseUrl>,
+         &showString<&S::openai, &P::baseUrl>},
+        {"ai.openai", "model", "model name", &stringKey<checkNonEmpty, &S::openai, &P::model>,
+         &showString<&S::openai, &P::model>},
+        {"ai.openai", "max_tokens", "longest draft in tokens, 1..1000000",
+         &integerKey<1, 1000000, &S::openai, &P::maxTokens>,
+         &showInteger<&S::openai, &P::maxTokens>},
+        {"ai.local", "api_key", "optional key, for servers that ask for one",
+         &stringKey<checkSecret, &S::local, &P::apiKey>, &showString<&S::local, &P::apiKey>},
+        {"ai.local", "base_url",
+         "http(s) URL of the OpenAI-compatible API, up to and including /v1",
+         &stringKey<checkRequiredHttpUrl, &S::local, &P::baseUrl>,
+         &showString<&S::local, &P::baseUrl>},
+        {"ai.local", "model", "model name as the server knows it",
+         &stringKey<checkNonEmpty, &S::local, &P::model>, &showString<&S::local, &P::model>},
+        {"ai.local", "max_tokens", "longest draft in tokens, 1..1000000",
+         &integerKey<1, 1000000, &S::local, &P::maxTokens>, &showInteger<&S::local, &P::maxTokens>},
+        {"ai.breaker", "failure_threshold", "failures in a row that open the breaker, 1..1000",
+         &integerKey<1, 1000, &S::breakerFailureThreshold>,
+         &showInteger<&S::breakerFailureThreshold>},
+        {"ai.breaker", "cooldown_s", "seconds an open breaker waits before a trial, 1..3600",
+         &integerKey<1, 3600, &S::breakerCooldownSeconds>,
+         &showInteger<&S::breakerCooldownSeconds>},
+        {"ai.moderation", "blocked_terms", "words or phrases that flag a message",
+         &stringArrayKey<checkAnything, &S::blockedTerms>, &showStringArray<&S::blockedTerms>},
+        {"ai.moderation", "blocked_patterns", "regular expressions that flag a message",
+         &blockedPatternsKey, &showStringArray<&S::blockedPatterns>},
+        {"ai.moderation", "detect_pii", "flag card numbers and national ids",
+         &boolKey<&S::detectPii>, &showBool<&S::detectPii>},
         {"ai.offline", "default_reply", "offline reply when no canned answer matches",
-         &stringKey<&S::offlineDefaultReply, checkNonEmpty>, &showString<&S::offlineDefaultReply>},
+         &stringKey<checkNonEmpty, &S::offlineDefaultReply>, &showString<&S::offlineDefaultReply>},
         {"ai.offline", "answers",
          "canned answers: [[ai.offline.answers]] with keywords = [...] and reply = \"...\"",
          &answersKey, &showNothing},
+
         {"channels.webhook", "enabled", "deliver replies to the generic webhook channel",
          &boolKey<&S::webhookEnabled>, &showBool<&S::webhookEnabled>},
         {"channels.webhook", "outbound_url", "http(s) URL replies are POSTed to",
-         &stringKey<&S::webhookOutboundUrl, checkHttpUrl>, &showString<&S::webhookOutboundUrl>},
+         &stringKey<checkHttpUrl, &S::webhookOutboundUrl>, &showString<&S::webhookOutboundUrl>},
         {"channels.webhook", "secret", "shared secret signing inbound and outbound webhooks",
-         &stringKey<&S::webhookSecret, checkAnything>, &showString<&S::webhookSecret>},
+         &stringKey<checkAnything, &S::webhookSecret>, &showString<&S::webhookSecret>},
         {"channels.webhook", "timeout_ms", "outbound request timeout in milliseconds",
-         &integerKey<&S::webhookTimeoutMs, 1, kIntMax>, &showInteger<&S::webhookTimeoutMs>},
-        {"api", "tokens", "bearer tokens accepted by the HTTP API", &tokensKey, &showTokens},
+         &integerKey<1, kIntMax, &S::webhookTimeoutMs>, &showInteger<&S::webhookTimeoutMs>},
+        {"channels.webhook", "tolerance_s", "largest age of a signed timestamp, 1..86400 seconds",
+         &integerKey<1, 86400, &S::webhookToleranceSeconds>,
+         &showInteger<&S::webhookToleranceSeconds>},
+        {"channels.webhook", "sources",
+         "[channels.webhook.sources.<source>] secret: per-sender secret of inbound webhooks",
+         &sourcesKey, &showNothing},
+        {"channels.twilio", "enabled", "receive and send SMS/MMS",
+         &boolKey<&S::twilio, &Tw::enabled>, &showBool<&S::twilio, &Tw::enabled>},
+        {"channels.twilio", "account_sid", "account SID (AC...)",
+         &stringKey<checkSecret, &S::twilio, &Tw::accountSid>,
+         &showString<&S::twilio, &Tw::accountSid>},
+        {"channels.twilio", "auth_token", "auth token; also verifies X-Twilio-Signature",
+         &stringKey<checkSecret, &S::twilio, &Tw::authToken>,
+         &showString<&S::twilio, &Tw::authToken>},
+        {"channels.twilio", "from", "sender number (E.164) or messaging service SID",
+         &stringKey<checkAnything, &S::twilio, &Tw::from>, &showString<&S::twilio, &Tw::from>},
+        {"channels.twilio", "base_url", "http(s) URL of the Twilio REST API",
+         &stringKey<checkRequiredHttpUrl, &S::twilio, &Tw::baseUrl>,
+         &showString<&S::twilio, &Tw::baseUrl>},
+        {"channels.sendgrid", "enabled", "receive and send e-mail",
+         &boolKey<&S::sendgrid, &Sg::enabled>, &showBool<&S::sendgrid, &Sg::enabled>},
+        {"channels.sendgrid", "api_key", "API key with Mail Send permission",
+         &stringKey<checkSecret, &S::sendgrid, &Sg::apiKey>,
+         &showString<&S::sendgrid, &Sg::apiKey>},
+        {"channels.sendgrid", "from", "sender address, e.g. support@example.com",
+         &stringKey<checkEmailAddress, &S::sendgrid, &Sg::from>,
+         &showString<&S::sendgrid, &Sg::from>},
+        {"channels.sendgrid", "event_public_key",
+         "verification key of the signed Event Webhook, base64 DER or PEM",
+         &stringKey<checkEcdsaPublicKey, &S::sendgrid, &Sg::eventPublicKey>,
+         &showString<&S::sendgrid, &Sg::eventPublicKey>},
+        {"channels.sendgrid", "base_url", "http(s) URL of the SendGrid API",
+         &stringKey<checkRequiredHttpUrl, &S::sendgrid, &Sg::baseUrl>,
+         &showString<&S::sendgrid, &Sg::baseUrl>},
+        {"channels.telegram", "enabled", "receive and send Telegram messages",
+         &boolKey<&S::telegram, &Tg::enabled>, &showBool<&S::telegram, &Tg::enabled>},
+        {"channels.telegram", "bot_token", "token from @BotFather",
+         &stringKey<checkSecret, &S::telegram, &Tg::botToken>,
+         &showString<&S::telegram, &Tg::botToken>},
+        {"channels.telegram", "mode", "\"webhook\" (Telegram calls us) or \"poll\" (getUpdates)",
+         &telegramModeKey, &showString<&S::telegram, &Tg::mode>},
+        {"channels.telegram", "webhook_secret", "secret_token Telegram sends with each webhook",
+         &stringKey<checkTelegramSecret, &S::telegram, &Tg::webhookSecret>,
+         &showString<&S::telegram, &Tg::webhookSecret>},
+        {"channels.telegram", "base_url", "http(s) URL of the Bot API",
+         &stringKey<checkRequiredHttpUrl, &S::telegram, &Tg::baseUrl>,
+         &showString<&S::telegram, &Tg::baseUrl>},
+        {"channels.discord", "enabled", "receive and send Discord messages",
+         &boolKey<&S::discord, &Dc::enabled>, &showBool<&S::discord, &Dc::enabled>},
+        {"channels.discord", "bot_token", "bot token",
+         &stringKey<checkSecret, &S::discord, &Dc::botToken>,
+         &showString<&S::discord, &Dc::botToken>},
+        {"channels.discord", "application_id", "application id (digits)",
+         &stringKey<checkSnowflake, &S::discord, &Dc::applicationId>,
+         &showString<&S::discord, &Dc::applicationId>},
+        {"channels.discord", "public_key", "hex Ed25519 key verifying interactions; optional",
+         &stringKey<checkEd25519PublicKey, &S::discord, &Dc::publicKey>,
+         &showString<&S::discord, &Dc::publicKey>},
+        {"channels.discord", "channel_ids", "ids of the channels to watch, as strings of digits",
+         &stringArrayKey<checkRequiredSnowflake, &S::discord, &Dc::channelIds>,
+         &showStringArray<&S::discord, &Dc::channelIds>},
+        {"channels.discord", "base_url", "http(s) URL of the REST API",
+         &stringKey<checkRequiredHttpUrl, &S::discord, &Dc::baseUrl>,
+         &showString<&S::discord, &Dc::baseUrl>},
+        {"channels.discord", "gateway_url", "ws(s) URL of the gateway",
+         &stringKey<checkWebSocketUrl, &S::discord, &Dc::gatewayUrl>,
+         &showString<&S::discord, &Dc::gatewayUrl>},
+        {"channels.twitter", "enabled", "receive and send X direct messages",
+         &boolKey<&S::twitter, &X::enabled>, &showBool<&S::twitter, &X::enabled>},
+        {"channels.twitter", "bearer_token", "OAuth 2.0 user-context bearer token",
+         &stringKey<checkSecret, &S::twitter, &X::bearerToken>,
+         &showString<&S::twitter, &X::bearerToken>},
+        {"channels.twitter", "poll_interval_s", "seconds between polls for new messages, 1..86400",
+         &integerKey<1, 86400, &S::twitter, &X::pollIntervalSeconds>,
+         &showInteger<&S::twitter, &X::pollIntervalSeconds>},
+        {"channels.twitter", "base_url", "http(s) URL of the X API",
+         &stringKey<checkRequiredHttpUrl, &S::twitter, &X::baseUrl>,
+         &showString<&S::twitter, &X::baseUrl>},
+
+        {"api", "tokens", "bearer tokens accepted by the HTTP API",
+         &stringArrayKey<checkAnything, &S::apiTokens>, &showStringArray<&S::apiTokens>},
         {"rate_limit", "enabled", "limit requests per client", &boolKey<&S::rateLimitEnabled>,
          &showBool<&S::rateLimitEnabled>},
         {"rate_limit", "requests", "requests allowed per client and period",
-         &integerKey<&S::rateLimitRequests, 1, kIntMax>, &showInteger<&S::rateLimitRequests>},
+         &integerKey<1, kIntMax, &S::rateLimitRequests>, &showInteger<&S::rateLimitRequests>},
         {"rate_limit", "period", "length of the rate-limit period in seconds",
-         &integerKey<&S::rateLimitPeriodSeconds, 1, kIntMax>,
+         &integerKey<1, kIntMax, &S::rateLimitPeriodSeconds>,
          &showInteger<&S::rateLimitPeriodSeconds>},
         {"log", "level", "debug, info, warning, error or critical", &logLevelKey,
          [](const Settings &s) { return quoted(s.logLevel); }},
@@ -516,7 +1106,8 @@ const QList<KeySpec> &keySpecs() {
     return specs;
 }
 
-const KeySpec *findKey(const QString &section, const QString &key) {
+const KeySpec *findKey(const QString &section, const QString &key)
+{
     for (const KeySpec &spec : keySpecs()) {
         if (section == QLatin1String(spec.section) && key == QLatin1String(spec.key))
             return &spec;
@@ -524,13 +1115,15 @@ const KeySpec *findKey(const QString &section, const QString &key) {
     return nullptr;
 }
 
-bool isSection(const QString &name) {
+bool isSection(const QString &name)
+{
     return std::any_of(std::begin(kSections), std::end(kSections),
                        [&](const SectionSpec &spec) { return name == QLatin1String(spec.name); });
 }
 
 // What may appear inside a table, for "unknown key" messages that show the way out.
-QStringList allowedIn(const QString &section) {
+QStringList allowedIn(const QString &section)
+{
     QStringList names;
     for (const KeySpec &spec : keySpecs()) {
         if (section == QLatin1String(spec.section))
@@ -545,7 +1138,8 @@ QStringList allowedIn(const QString &section) {
     return names;
 }
 
-void walkTable(const TomlContext &ctx, const toml::table &table, const QString &path, Settings &s) {
+void walkTable(const TomlContext &ctx, const toml::table &table, const QString &path, Settings &s)
+{
     for (auto &&[name, value] : table) {
         const QString key = fromStd(name.str());
         const QString full = path.isEmpty() ? key : path % QLatin1Char('.') % key;
@@ -573,7 +1167,8 @@ void walkTable(const TomlContext &ctx, const toml::table &table, const QString &
     }
 }
 
-void loadFile(const QString &file, Settings &s, QList<FieldError> &problems, Origins &origins) {
+void loadFile(const QString &file, Settings &s, QList<FieldError> &problems, Origins &origins)
+{
     const QFileInfo info(file);
     if (info.isDir()) {
         problems.append({file, QStringLiteral("expected a config file, got a directory")});
@@ -640,24 +1235,81 @@ constexpr EnvSpec kEnvironment[] = {
     {"RATE_LIMIT_ENABLED", "true or false, overrides [rate_limit] enabled"},
     {"RATE_LIMIT_REQUESTS", "requests per period, overrides [rate_limit] requests"},
     {"RATE_LIMIT_PERIOD", "period in seconds, overrides [rate_limit] period"},
-    {"RELAYDESK_WEBHOOK_SECRET", "overrides [channels.webhook] secret"},
     {"RELAYDESK_WEBHOOK_OUTBOUND_URL", "overrides [channels.webhook] outbound_url"},
 };
 
+// Secrets are better kept out of config files; each one can come from its own variable.
+struct SecretEnvSpec {
+    const char *name;
+    const char *key; // the config key it overrides
+    QString (*check)(const QString &);
+    QString &(*field)(Settings &);
+};
+
+const QList<SecretEnvSpec> &secretEnvironment()
+{
+    static const QList<SecretEnvSpec> specs = {
+        {"RELAYDESK_WEBHOOK_SECRET", "channels.webhook.secret", checkAnything,
+         [](Settings &s) -> QString & { return s.webhookSecret; }},
+        {"RELAYDESK_TWILIO_ACCOUNT_SID", "channels.twilio.account_sid", checkSecret,
+         [](Settings &s) -> QString & { return s.twilio.accountSid; }},
+        {"RELAYDESK_TWILIO_AUTH_TOKEN", "channels.twilio.auth_token", checkSecret,
+         [](Settings &s) -> QString & { return s.twilio.authToken; }},
+        {"RELAYDESK_SENDGRID_API_KEY", "channels.sendgrid.api_key", checkSecret,
+         [](Settings &s) -> QString & { return s.sendgrid.apiKey; }},
+        {"RELAYDESK_SENDGRID_EVENT_PUBLIC_KEY", "channels.sendgrid.event_public_key",
+         checkEcdsaPublicKey, [](Settings &s) -> QString & { return s.sendgrid.eventPublicKey; }},
+        {"RELAYDESK_TELEGRAM_BOT_TOKEN", "channels.telegram.bot_token", checkSecret,
+         [](Settings &s) -> QString & { return s.telegram.botToken; }},
+        {"RELAYDESK_TELEGRAM_WEBHOOK_SECRET", "channels.telegram.webhook_secret",
+         checkTelegramSecret, [](Settings &s) -> QString & { return s.telegram.webhookSecret; }},
+        {"RELAYDESK_DISCORD_BOT_TOKEN", "channels.discord.bot_token", checkSecret,
+         [](Settings &s) -> QString & { return s.discord.botToken; }},
+        {"RELAYDESK_DISCORD_PUBLIC_KEY", "channels.discord.public_key", checkEd25519PublicKey,
+         [](Settings &s) -> QString & { return s.discord.publicKey; }},
+        {"RELAYDESK_TWITTER_BEARER_TOKEN", "channels.twitter.bearer_token", checkSecret,
+         [](Settings &s) -> QString & { return s.twitter.bearerToken; }},
+        {"ANTHROPIC_API_KEY", "ai.anthropic.api_key", checkSecret,
+         [](Settings &s) -> QString & { return s.anthropic.apiKey; }},
+        {"OPENAI_API_KEY", "ai.openai.api_key", checkSecret,
+         [](Settings &s) -> QString & { return s.openai.apiKey; }},
+    };
+    return specs;
+}
+
+const char *secretEnvFor(const QString &key)
+{
+    for (const SecretEnvSpec &spec : secretEnvironment()) {
+        if (key == QLatin1String(spec.key))
+            return spec.name;
+    }
+    return nullptr;
+}
+
+// "channels.twilio.auth_token" -> "[channels.twilio] auth_token", as the user writes it.
+QString keyInSection(const QString &key)
+{
+    const qsizetype dot = key.lastIndexOf(QLatin1Char('.'));
+    return QLatin1Char('[') % key.left(dot) % QStringLiteral("] ") % key.mid(dot + 1);
+}
+
 // An exported-but-empty variable (PORT= in a .env file) means "not set", as in most tools.
-std::optional<QString> envValue(const QProcessEnvironment &env, const char *name) {
+std::optional<QString> envValue(const QProcessEnvironment &env, const char *name)
+{
     const QString value = env.value(QLatin1String(name)).trimmed();
     if (value.isEmpty())
         return std::nullopt;
     return value;
 }
 
-QString envField(const char *name) {
+QString envField(const char *name)
+{
     return QStringLiteral("environment %1").arg(QLatin1String(name));
 }
 
 void applyEnvironment(const QProcessEnvironment &env, Settings &s, QList<FieldError> &problems,
-                      Origins &origins) {
+                      Origins &origins)
+{
     const auto fail = [&](const char *name, const QString &reason) {
         problems.append({envField(name), reason});
     };
@@ -713,9 +1365,20 @@ void applyEnvironment(const QProcessEnvironment &env, Settings &s, QList<FieldEr
             fail("RATE_LIMIT_PERIOD", reason);
     }
     // Secrets are taken verbatim: surrounding spaces may be part of them.
-    if (const QString secret = env.value(QStringLiteral("RELAYDESK_WEBHOOK_SECRET"));
-        !secret.isEmpty())
-        s.webhookSecret = secret;
+    for (const SecretEnvSpec &spec : secretEnvironment()) {
+        const QString secret = env.value(QLatin1String(spec.name));
+        if (secret.isEmpty())
+            continue;
+        const QString key = QLatin1String(spec.key);
+        reason = spec.check(secret);
+        if (reason.isEmpty()) {
+            spec.field(s) = secret;
+            origins.where.insert(key, envField(spec.name));
+        } else {
+            fail(spec.name, reason);
+            origins.rejected.insert(key);
+        }
+    }
     if (const auto url = envValue(env, "RELAYDESK_WEBHOOK_OUTBOUND_URL")) {
         reason = checkHttpUrl(*url);
         if (reason.isEmpty()) {
@@ -734,7 +1397,8 @@ struct ListenAddress {
     quint16 port = 0;
 };
 
-std::optional<ListenAddress> parseListen(const QString &text, QString *reason) {
+std::optional<ListenAddress> parseListen(const QString &text, QString *reason)
+{
     QString host;
     QString portText;
     if (text.startsWith(QLatin1Char('['))) {
@@ -773,7 +1437,8 @@ std::optional<ListenAddress> parseListen(const QString &text, QString *reason) {
     return ListenAddress{host, quint16(*port)};
 }
 
-const QStringList &commandLineOptions() {
+const QStringList &commandLineOptions()
+{
     static const QStringList options = {QStringLiteral("config"), QStringLiteral("database-url"),
                                         QStringLiteral("listen"), QStringLiteral("data-dir"),
                                         QStringLiteral("log-level")};
@@ -781,7 +1446,8 @@ const QStringList &commandLineOptions() {
 }
 
 void applyCommandLine(const QMap<QString, QString> &options, Settings &s,
-                      QList<FieldError> &problems, Origins &origins) {
+                      QList<FieldError> &problems, Origins &origins)
+{
     for (auto it = options.cbegin(); it != options.cend(); ++it) {
         const QString field = QStringLiteral("--") + it.key();
         const QString value = it.value().trimmed();
@@ -818,7 +1484,8 @@ void applyCommandLine(const QMap<QString, QString> &options, Settings &s,
 }
 
 // Checks spanning several keys run on the merged result, reported where the user can fix them.
-void checkCombination(const Settings &s, const Origins &origins, QList<FieldError> &problems) {
+void checkCombination(const Settings &s, const Origins &origins, QList<FieldError> &problems)
+{
     const auto origin = [&](const char *key) {
         const QString name = QLatin1String(key);
         return origins.where.value(name, name);
@@ -839,6 +1506,71 @@ void checkCombination(const Settings &s, const Origins &origins, QList<FieldErro
                               .arg(s.retryMaxMs)
                               .arg(s.retryBaseMs)});
     }
+    // A key already reported as invalid is not reported again as missing.
+    const auto usable = [&](const QString &key) { return !origins.rejected.contains(key); };
+
+    const bool hasCertificate = !s.tlsCertificateFile.isEmpty();
+    if (hasCertificate != !s.tlsKeyFile.isEmpty() &&
+        usable(QStringLiteral("server.tls_certificate")) &&
+        usable(QStringLiteral("server.tls_key"))) {
+        const char *present = hasCertificate ? "server.tls_certificate" : "server.tls_key";
+        problems.append(
+            {origin(present), QStringLiteral("%1 is set but %2 is not; HTTPS needs both files")
+                                  .arg(QLatin1String(present),
+                                       QLatin1String(hasCertificate ? "server.tls_key"
+                                                                    : "server.tls_certificate"))});
+    }
+
+    for (const auto &[name, key, provider] :
+         {std::tuple{"anthropic", "ai.anthropic.api_key", &s.anthropic},
+          std::tuple{"openai", "ai.openai.api_key", &s.openai}}) {
+        const QString keyName = QLatin1String(key);
+        if (s.aiChain.contains(QLatin1String(name)) && provider->apiKey.isEmpty() &&
+            usable(keyName))
+            problems.append({origin("ai.chain"),
+                             QStringLiteral("the chain includes %1, which has no API key; set %2 "
+                                            "or %3")
+                                 .arg(QLatin1String(name), keyInSection(keyName),
+                                      QLatin1String(secretEnvFor(keyName)))});
+    }
+    // Two prompts would leave the reader guessing which one the model gets.
+    if (!s.systemPrompt.isEmpty() && !s.systemPromptFile.isEmpty())
+        problems.append({origin("ai.system_prompt_file"),
+                         QStringLiteral("set either ai.system_prompt or ai.system_prompt_file, "
+                                        "not both")});
+
+    struct Required {
+        const char *key;
+        const QString &value;
+    };
+    const auto require = [&](const char *channel, bool enabled,
+                             std::initializer_list<Required> required) {
+        if (!enabled)
+            return;
+        const QString section = QStringLiteral("channels.") + QLatin1String(channel);
+        for (const Required &item : required) {
+            const QString key = section % QLatin1Char('.') % QLatin1String(item.key);
+            if (!item.value.isEmpty() || !usable(key))
+                continue;
+            const char *env = secretEnvFor(key);
+            problems.append(
+                {origins.where.value(section + QStringLiteral(".enabled"),
+                                     section + QStringLiteral(".enabled")),
+                 QStringLiteral("the %1 channel is enabled but has no %2; set %3%4")
+                     .arg(QLatin1String(channel), QLatin1String(item.key), keyInSection(key),
+                          env ? QStringLiteral(" or ") + QLatin1String(env) : QString())});
+        }
+    };
+    require("twilio", s.twilio.enabled,
+            {{"account_sid", s.twilio.accountSid},
+             {"auth_token", s.twilio.authToken},
+             {"from", s.twilio.from}});
+    require("sendgrid", s.sendgrid.enabled,
+            {{"api_key", s.sendgrid.apiKey}, {"from", s.sendgrid.from}});
+    require("telegram", s.telegram.enabled, {{"bot_token", s.telegram.botToken}});
+    require("discord", s.discord.enabled, {{"bot_token", s.discord.botToken}});
+    require("twitter", s.twitter.enabled, {{"bearer_token", s.twitter.bearerToken}});
+
     if (s.metricsEnabled && s.metricsPort != 0 && s.metricsPort == s.listenPort)
         problems.append({origin("metrics.port"),
                          QStringLiteral("metrics port %1 is also the API port; use another port, "
@@ -848,7 +1580,8 @@ void checkCombination(const Settings &s, const Origins &origins, QList<FieldErro
 
 } // namespace
 
-Outcome<Settings> SettingsLoader::load(const SettingsSources &sources) {
+Outcome<Settings> SettingsLoader::load(const SettingsSources &sources)
+{
     Settings settings;
     QList<FieldError> problems;
     Origins origins;
@@ -891,7 +1624,8 @@ Outcome<Settings> SettingsLoader::load(const SettingsSources &sources) {
     return Error{ErrorKind::Invalid, message, problems, 0};
 }
 
-QString SettingsLoader::helpText() {
+QString SettingsLoader::helpText()
+{
     const Settings defaults;
     QString text = QStringLiteral(
         "Settings are taken from the command line, then the environment, then the config file,\n"
@@ -899,9 +1633,15 @@ QString SettingsLoader::helpText() {
     qsizetype width = 0;
     for (const EnvSpec &spec : kEnvironment)
         width = std::max(width, qsizetype(qstrlen(spec.name)));
+    for (const SecretEnvSpec &spec : secretEnvironment())
+        width = std::max(width, qsizetype(qstrlen(spec.name)));
     for (const EnvSpec &spec : kEnvironment)
         text += QStringLiteral("  ") % QString(QLatin1String(spec.name)).leftJustified(width + 2) %
                 QLatin1String(spec.description) % QLatin1Char('\n');
+    for (const SecretEnvSpec &spec : secretEnvironment())
+        text += QStringLiteral("  ") % QString(QLatin1String(spec.name)).leftJustified(width + 2) %
+                QStringLiteral("overrides ") % keyInSection(QLatin1String(spec.key)) %
+                QLatin1Char('\n');
 
     text += QStringLiteral("\nConfig file (TOML) keys, with defaults:\n");
     width = 0;
@@ -933,7 +1673,8 @@ QString SettingsLoader::helpText() {
     return text;
 }
 
-QStringList SettingsLoader::logLevels() {
+QStringList SettingsLoader::logLevels()
+{
     return {QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"),
             QStringLiteral("error"), QStringLiteral("critical")};
 }

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include "engine/jobrunner.h"
+#include "storage/channelstore.h"
 #include "storage/conversationrepository.h"
 #include "storage/jobqueue.h"
 #include "storage/migrator.h"
@@ -241,6 +242,67 @@ QFuture<Outcome<Done>> Engine::checkDatabase()
         }
         return Done{};
     });
+}
+
+QFuture<Outcome<IngestResult>> Engine::deliverInbound(Message message)
+{
+    return ingest(std::move(message));
+}
+
+QFuture<Outcome<std::optional<QString>>> Engine::loadState(const QString &channel,
+                                                           const QString &key)
+{
+    return read<std::optional<QString>>(
+        [channel, key](QSqlDatabase &db) { return ChannelStore(db).state(channel, key); });
+}
+
+QFuture<Outcome<Done>> Engine::saveState(const QString &channel, const QString &key,
+                                         const QString &value)
+{
+    return m_writer->submit<Done>([channel, key, value](QSqlDatabase &db) {
+        return ChannelStore(db).setState(channel, key, value);
+    });
+}
+
+QFuture<Outcome<bool>> Engine::claimReceipt(const QString &key)
+{
+    return m_writer->submit<bool>(
+        [key](QSqlDatabase &db) { return ChannelStore(db).claimReceipt(key); });
+}
+
+QFuture<Outcome<bool>> Engine::recordDeliveryStatus(Platform platform, const QString &externalId,
+                                                    EventType type, const QString &detail)
+{
+    return write<std::optional<Message>>([=](PipelineWrites &writes) {
+               return writes.recordDeliveryStatus(platform, externalId, type, detail);
+           })
+        .then([this, type](const Outcome<std::optional<Message>> &result) -> Outcome<bool> {
+            if (!result.isOk())
+                return result.error();
+            if (!result.value())
+                return false;
+            const Message &message = *result.value();
+            Q_EMIT messageStateChanged(message.conversationId, message.id, toString(type));
+            return true;
+        });
+}
+
+void Engine::logWebhook(const WebhookLogEntry &entry)
+{
+    // Auditing must never hold up the webhook's answer: fire and forget.
+    m_writer->submit<Done>([entry](QSqlDatabase &db) { return ChannelStore(db).log(entry); });
+}
+
+QList<ChannelStatus> Engine::channelStatuses() const
+{
+    QMutexLocker lock(&m_channelMutex);
+    return m_channelStatuses;
+}
+
+void Engine::setChannelStatuses(QList<ChannelStatus> statuses)
+{
+    QMutexLocker lock(&m_channelMutex);
+    m_channelStatuses = std::move(statuses);
 }
 
 EngineStats Engine::stats() const

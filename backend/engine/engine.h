@@ -1,5 +1,7 @@
 #pragma once
 
+#include "channels/channeladapter.h"
+#include "channels/inboundsink.h"
 #include "core/conversation.h"
 #include "core/message.h"
 #include "core/outcome.h"
@@ -10,6 +12,7 @@
 #include "storage/writebatcher.h"
 
 #include <QFuture>
+#include <QMutex>
 #include <QObject>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -35,7 +38,7 @@ struct EngineStats {
 // writer and resolve after COMMIT, reads run on the engine's reader pool with that pool's own
 // connections, and jobs run on the engine thread. Signals may be emitted from any of those
 // threads; connect with a context object (queued) to receive them on yours.
-class Engine : public QObject
+class Engine : public QObject, public InboundSink
 {
     Q_OBJECT
 
@@ -65,6 +68,20 @@ public:
                                                       const ConversationPatch &patch);
     QFuture<Outcome<Job>> retryJob(const QString &jobId);
 
+    // InboundSink: what channels ask of the engine.
+    QFuture<Outcome<IngestResult>> deliverInbound(Message message) override;
+    QFuture<Outcome<std::optional<QString>>> loadState(const QString &channel,
+                                                       const QString &key) override;
+    QFuture<Outcome<Done>> saveState(const QString &channel, const QString &key,
+                                     const QString &value) override;
+    QFuture<Outcome<bool>> claimReceipt(const QString &key) override;
+    QFuture<Outcome<bool>> recordDeliveryStatus(Platform platform, const QString &externalId,
+                                                EventType type, const QString &detail) override;
+    void logWebhook(const WebhookLogEntry &entry) override;
+
+    // A snapshot of every configured channel's health, safe to call from any thread.
+    QList<ChannelStatus> channelStatuses() const;
+
     // Runs `query` on a reader thread with that thread's own connection.
     template <typename T> QFuture<Outcome<T>> read(std::function<Outcome<T>(QSqlDatabase &)> query);
     // Answers whether the database accepts queries right now (for /ready).
@@ -90,6 +107,7 @@ private:
                                          bool notifyNewJob);
     void wakeRunner();
     void refreshCounters();
+    void setChannelStatuses(QList<ChannelStatus> statuses);
 
     Settings m_settings;
     DatabaseConfig m_databaseConfig;
@@ -106,6 +124,8 @@ private:
     std::atomic<quint64> m_messagesIngested{0};
     std::atomic<quint64> m_jobsSucceeded{0};
     std::atomic<quint64> m_jobsFailed{0};
+    mutable QMutex m_channelMutex;
+    QList<ChannelStatus> m_channelStatuses;
 };
 
 template <typename T>

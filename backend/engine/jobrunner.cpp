@@ -61,8 +61,14 @@ void JobRunner::initialise()
     // Queue depth and active conversations feed /metrics and backpressure; keep them fresh.
     auto *counters = new QTimer(this);
     counters->setInterval(1000);
-    connect(counters, &QTimer::timeout, this, [this] { m_engine->refreshCounters(); });
+    connect(counters, &QTimer::timeout, this, [this] {
+        m_engine->refreshCounters();
+        publishChannelStatuses();
+    });
     counters->start();
+    for (const auto &channel : m_channels)
+        channel->start(m_engine);
+    publishChannelStatuses();
     pump();
 }
 
@@ -80,9 +86,19 @@ void JobRunner::wake()
         Qt::QueuedConnection);
 }
 
+void JobRunner::publishChannelStatuses()
+{
+    QList<ChannelStatus> statuses;
+    for (const auto &channel : m_channels)
+        statuses.append(ChannelStatus{channel->name(), channel->health()});
+    m_engine->setChannelStatuses(std::move(statuses));
+}
+
 void JobRunner::beginShutdown()
 {
     m_shuttingDown = true;
+    for (const auto &channel : m_channels)
+        channel->stop();
     if (m_pollTimer)
         m_pollTimer->stop();
     if (m_maintenanceTimer)
@@ -309,7 +325,9 @@ QCoro::Task<bool> JobRunner::runSend(const Job &job)
     }
 
     QFuture<Outcome<Done>> write = m_engine->write<Done>(
-        [job, result](PipelineWrites &writes) { return writes.recordSent(job, result); });
+        [job, result, platform = message.platform](PipelineWrites &writes) {
+            return writes.recordSent(job, platform, result);
+        });
     const Outcome<Done> recorded = co_await write;
     // If the record is lost the lease expires and the send is retried; receivers dedupe by id.
     const bool ok = recorded.isOk();

@@ -61,6 +61,7 @@ private:
     static QString noChannelError(Platform platform);
     ChannelAdapter *channelFor(Platform platform) const;
     void maintain();
+    void publishChannelStatuses();
 
     Engine *m_engine;
     Settings m_settings;

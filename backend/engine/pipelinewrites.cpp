@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/uuid7.h"
 #include "engine/threadingrules.h"
+#include "storage/channelstore.h"
 #include "storage/database.h"
 #include "storage/messagerepository.h"
 
@@ -306,13 +307,36 @@ Outcome<Message> PipelineWrites::reject(const QString &messageId, const QString 
     return messages.get(messageId);
 }
 
-Outcome<Done> PipelineWrites::recordSent(const Job &job, const SendResult &result)
+Outcome<Done> PipelineWrites::recordSent(const Job &job, Platform platform,
+                                         const SendResult &result)
 {
     MessageRepository messages(m_db);
     if (auto event = messages.addEvent(job.messageId, EventType::Sent, result.externalId);
         !event.isOk())
         return event.error();
+    if (auto recorded = ChannelStore(m_db).recordExternalId(platform, result.externalId, job.messageId);
+        !recorded.isOk())
+        return recorded.error();
     return JobQueue(m_db).complete(job.id);
+}
+
+Outcome<std::optional<Message>> PipelineWrites::recordDeliveryStatus(Platform platform,
+                                                                     const QString &externalId,
+                                                                     EventType type,
+                                                                     const QString &detail)
+{
+    auto messageId = ChannelStore(m_db).messageForExternalId(platform, externalId);
+    if (!messageId.isOk())
+        return messageId.error();
+    if (!messageId.value())
+        return std::optional<Message>();
+    MessageRepository messages(m_db);
+    if (auto event = messages.addEvent(*messageId.value(), type, detail); !event.isOk())
+        return event.error();
+    auto message = messages.get(*messageId.value());
+    if (!message.isOk())
+        return message.error();
+    return std::optional<Message>(message.value());
 }
 
 Outcome<bool> PipelineWrites::recordFailure(const Job &job, const QString &error, bool retryable)

@@ -3,6 +3,7 @@
 #include "ai/responder.h"
 #include "channels/channeladapter.h"
 #include "core/conversation.h"
+#include "core/ingestresult.h"
 #include "core/message.h"
 #include "core/outcome.h"
 #include "storage/conversationrepository.h"
@@ -11,13 +12,6 @@
 #include <QSqlDatabase>
 
 namespace relaydesk {
-
-struct IngestResult {
-    QString messageId;
-    QString conversationId;
-    QString jobId;
-    bool duplicate = false; // the client_message_id was seen before: nothing new was stored
-};
 
 struct PipelineOptions {
     int sessionHours = 24;
@@ -54,7 +48,13 @@ public:
                              const QString &actor);
     Outcome<Message> reject(const QString &messageId, const QString &reason, const QString &actor);
 
-    Outcome<Done> recordSent(const Job &job, const SendResult &result);
+    // Records the send and the platform's id for it, so delivery receipts find the message.
+    Outcome<Done> recordSent(const Job &job, Platform platform, const SendResult &result);
+    // A delivery receipt (delivered, failed, bounced...) for a message we sent; the message is
+    // empty when the platform id is unknown (not ours, or sent before the id was recorded).
+    Outcome<std::optional<Message>> recordDeliveryStatus(Platform platform,
+                                                         const QString &externalId,
+                                                         EventType type, const QString &detail);
     // Returns true when the job was dead-lettered.
     Outcome<bool> recordFailure(const Job &job, const QString &error, bool retryable);
     Outcome<Job> retryDeadJob(const QString &jobId);

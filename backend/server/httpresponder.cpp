@@ -5,6 +5,22 @@
 
 namespace relaydesk {
 
+namespace {
+
+// Set by the responder or the server; a handler's copy would make the response ambiguous or
+// break its framing.
+bool isReservedHeader(const QByteArray &name)
+{
+    for (const char *reserved :
+         {"Content-Type", "Content-Length", "X-Request-Id", "Transfer-Encoding", "Connection"}) {
+        if (name.compare(reserved, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 class HttpResponder::Exchange
 {
 public:
@@ -46,11 +62,7 @@ public:
             reply.headers.append({QByteArrayLiteral("Content-Type"), contentType});
         reply.headers.append({QByteArrayLiteral("X-Request-Id"), m_requestId.toLatin1()});
         for (const auto &header : headers) {
-            // The caller cannot override what we set: a second Content-Type or X-Request-Id
-            // would make the response ambiguous.
-            if (header.first.compare("Content-Type", Qt::CaseInsensitive) == 0 ||
-                header.first.compare("X-Request-Id", Qt::CaseInsensitive) == 0 ||
-                header.first.compare("Content-Length", Qt::CaseInsensitive) == 0)
+            if (isReservedHeader(header.first))
                 continue;
             reply.headers.append(header);
         }

@@ -271,11 +271,18 @@ void HttpServer::onReadyRead(QTcpSocket *socket)
             connection->head.truncate(end + 4);
             bool ok = false;
             const qint64 declared = rawHeader(connection->head, "Content-Length").toLongLong(&ok);
+            const qint64 bodySoFar = connection->received - connection->headBytes;
             if (ok && declared > m_maxBodyBytes) {
-                rejectOversized(connection,
-                                declared - (connection->received - connection->headBytes));
+                rejectOversized(connection, declared - bodySoFar);
                 return;
             }
+            // Qt 6.4 never sends 100 Continue, so curl and friends would sit out their expect
+            // timeout before uploading. Only when nothing is queued ahead of it: an interim
+            // answer must not land between earlier responses.
+            if (ok && declared > 0 && bodySoFar == 0 && connection->queue.empty() &&
+                requestLine(connection->head).endsWith("HTTP/1.1") &&
+                hasToken(rawHeader(connection->head, "Expect"), "100-continue"))
+                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
         } else if (connection->head.size() >= HeadScanLimit) {
             connection->headComplete = true; // give up scanning; the byte cap below still holds
         }
@@ -345,6 +352,12 @@ HttpRequest HttpServer::fromQt(const QHttpServerRequest &request)
     return result;
 }
 
+QByteArray HttpServer::requestLine(const QByteArray &head)
+{
+    const qsizetype end = head.indexOf("\r\n");
+    return (end < 0 ? head : head.left(end)).trimmed();
+}
+
 QByteArray HttpServer::rawHeader(const QByteArray &head, QByteArrayView name)
 {
     const QList<QByteArray> lines = head.split('\n');
@@ -364,9 +377,9 @@ HttpRequest HttpServer::fromRawHead(const QByteArray &head, const QHostAddress &
     const QList<QByteArray> lines = head.split('\n');
     if (lines.isEmpty())
         return result;
-    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-    result.setMethod(requestLine.value(0).toUpper());
-    result.setUrl(QUrl::fromEncoded(requestLine.value(1)));
+    const QList<QByteArray> parts = lines.first().trimmed().split(' ');
+    result.setMethod(parts.value(0).toUpper());
+    result.setUrl(QUrl::fromEncoded(parts.value(1)));
     HttpHeaderList headers;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines.at(i).trimmed();
@@ -423,8 +436,14 @@ HttpResponder HttpServer::responderFor(const std::shared_ptr<Pending> &pending)
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const std::shared_ptr<Connection> connection = connectionFor(socket);
+    // QHttpServerRequest does not expose the HTTP version; the guard saw the request line.
+    // HTTP/1.0 clients (ab, old proxies) expect the close unless they asked for keep-alive.
+    const bool http10 =
+        connection->headComplete && requestLine(connection->head).endsWith("HTTP/1.0");
     connection->resetGuard();
     const std::shared_ptr<Pending> pending = enqueue(connection, fromQt(request));
+    if (http10 && !hasToken(pending->request.header("Connection"), "keep-alive"))
+        pending->closeConnection = true;
     pending->responder.emplace(makeResponder(request, socket));
     if (pending->closeConnection)
         connection->closeAfterFlush = true;

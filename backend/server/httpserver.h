@@ -25,8 +25,12 @@ namespace relaydesk {
 // route is public, then the route's handler (404/405 problems otherwise).
 //
 // Answers on one keep-alive connection go out in request order even when a later request is
-// answered first (HTTP/1.1 pipelining). Lives on one thread; see HttpResponder for answering
-// from others.
+// answered first (HTTP/1.1 pipelining). Connections close after the answer when the client sent
+// "Connection: close" or spoke HTTP/1.0 without keep-alive; "Expect: 100-continue" is honoured.
+// Lives on one thread; see HttpResponder for answering from others.
+//
+// WebSocket upgrades never reach handleRequest() in Qt 6.4 (QAbstractHttpServer hands them to
+// newWebSocketConnection directly), so they are not authenticated here.
 class HttpServer : public QAbstractHttpServer
 {
     Q_OBJECT
@@ -95,6 +99,7 @@ private:
     void finish(Pending &pending);
 
     static HttpRequest fromQt(const QHttpServerRequest &request);
+    static QByteArray requestLine(const QByteArray &head);
     static QByteArray rawHeader(const QByteArray &head, QByteArrayView name);
     static HttpRequest fromRawHead(const QByteArray &head, const QHostAddress &peer);
 
