@@ -20,7 +20,10 @@ const QString kPostgresql = QStringLiteral("postgresql");
 
 } // namespace
 
-void TestDatabase::addBackendColumn() { QTest::addColumn<QString>("backend"); }
+void TestDatabase::addBackendColumn()
+{
+    QTest::addColumn<QString>("backend");
+}
 
 void TestDatabase::addBackendRows()
 {
@@ -29,17 +32,22 @@ void TestDatabase::addBackendRows()
         QTest::newRow(qPrintable(backend)) << backend;
 }
 
-QStringList TestDatabase::backends() { return {kSqlite, kPostgresql}; }
+QStringList TestDatabase::backends()
+{
+    return {kSqlite, kPostgresql};
+}
 
 TestDatabase::TestDatabase(const QString &backend)
     : m_backend(backend)
 {
     if (!m_dir.isValid()) {
-        m_error = QStringLiteral("cannot create a temporary directory: %1").arg(m_dir.errorString());
+        m_error =
+            QStringLiteral("cannot create a temporary directory: %1").arg(m_dir.errorString());
         return;
     }
     if (backend == kSqlite) {
-        m_url = QStringLiteral("sqlite://") + QDir(m_dir.path()).filePath(QStringLiteral("relaydesk.db"));
+        m_url = QStringLiteral("sqlite://") +
+                QDir(m_dir.path()).filePath(QStringLiteral("relaydesk.db"));
     } else if (backend == kPostgresql) {
         const QString baseUrl = qEnvironmentVariable(kPgUrlVariable);
         if (baseUrl.isEmpty()) {
@@ -94,7 +102,8 @@ bool TestDatabase::createSchema(const QString &baseUrl)
 {
     auto base = DatabaseConfig::fromUrl(baseUrl, m_dir.path());
     if (!base.isOk() || base.value().dialect != SqlDialect::Postgresql) {
-        m_error = QStringLiteral("%1 is not a postgresql:// url").arg(QLatin1String(kPgUrlVariable));
+        m_error =
+            QStringLiteral("%1 is not a postgresql:// url").arg(QLatin1String(kPgUrlVariable));
         return false;
     }
     m_schema = QStringLiteral("t_%1").arg(QRandomGenerator::global()->generate64(), 16, 16,

@@ -1,5 +1,6 @@
 // Integration tests of the HTTP API: a real engine on a real SQLite file, the real server on a
 // free loopback port, driven over HTTP; the outbound webhook channel delivers to a fake receiver.
+#include "channels/webhooksigner.h"
 #include "engine/engine.h"
 #include "fakes/fakehttpserver.h"
 #include "observability/metricsregistry.h"
@@ -62,6 +63,8 @@ private Q_SLOTS:
     void deadLetterCanBeRetried();
     void metricsPrometheusAndJson();
     void restartKeepsEverything();
+    void genericWebhookVerifiesAndDeduplicates();
+    void channelsReportHealth();
 
 private:
     void startStack();
@@ -111,6 +114,7 @@ void TestApi::init()
     m_settings.retryBaseMs = 20;
     m_settings.retryMaxMs = 100;
     m_settings.maxBodyBytes = 64 * 1024;
+    m_settings.webhookSourceSecrets = {{QStringLiteral("crm"), QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")}};
     m_settings.offlineAnswers = {CannedAnswer{{QStringLiteral("refund"), QStringLiteral("money back")},
                                               QStringLiteral("Refunds take 3-5 business days.")}};
     startStack();
@@ -670,6 +674,75 @@ void TestApi::restartKeepsEverything()
                                inbound(QStringLiteral("persist"), QStringLiteral("still there?")));
     QCOMPARE(next.json.value(QStringLiteral("conversation_id")),
              accepted.json.value(QStringLiteral("conversation_id")));
+}
+
+void TestApi::genericWebhookVerifiesAndDeduplicates()
+{
+    const WebhookSigner signer(QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+    const WebhookSigner oldKey(QStringLiteral("whsec_b2xkLXNlY3JldC1iZWZvcmUtcm90YXRpb24="));
+    const QByteArray body = R"({"user_id":"crm-42","content":"Ticket escalated: printer on fire"})";
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    auto deliver = [&](const QByteArray &id, qint64 timestamp, const QByteArray &signature,
+                       const QString &source = QStringLiteral("crm")) {
+        return request("POST", QStringLiteral("/api/v1/webhooks/generic/") + source, body,
+                       {{"webhook-id", id},
+                        {"webhook-timestamp", QByteArray::number(timestamp)},
+                        {"webhook-signature", signature}},
+                       false);
+    };
+    // Key rotation: the header may carry several signatures; one valid one is enough.
+    const QByteArray rotated = oldKey.sign("msg_1", now, body) + ' ' + signer.sign("msg_1", now, body);
+    const Response accepted = deliver("msg_1", now, rotated);
+    QCOMPARE(accepted.status, 202);
+    QCOMPARE(accepted.json.value(QStringLiteral("duplicate")).toBool(), false);
+    const QString id = accepted.json.value(QStringLiteral("id")).toString();
+    QCOMPARE(get(QStringLiteral("/api/v1/messages/") + id).json.value(QStringLiteral("platform")).toString(),
+             QStringLiteral("webhook"));
+
+    // The same webhook-id again is acknowledged and maps to the stored message.
+    const Response again = deliver("msg_1", now, signer.sign("msg_1", now, body));
+    QCOMPARE(again.status, 202);
+    QCOMPARE(again.json.value(QStringLiteral("id")).toString(), id);
+    QCOMPARE(again.json.value(QStringLiteral("duplicate")).toBool(), true);
+
+    QCOMPARE(deliver("msg_2", now, oldKey.sign("msg_2", now, body)).status, 401);
+    QCOMPARE(deliver("msg_3", now - 600, signer.sign("msg_3", now - 600, body)).status, 401);
+    QCOMPARE(deliver("msg_4", now, "v1,AAAA").status, 401);
+    QCOMPARE(deliver("msg_5", now, signer.sign("msg_5", now, body), QStringLiteral("unknown")).status, 404);
+    // Only one customer message was stored for all of that (the other row is its AI draft).
+    int customerMessages = 0;
+    for (const QJsonValue &message : get(QStringLiteral("/api/v1/messages")).json.value(QStringLiteral("data")).toArray())
+        customerMessages += message.toObject().value(QStringLiteral("author_kind")).toString() == QLatin1String("customer");
+    QCOMPARE(customerMessages, 1);
+}
+
+void TestApi::channelsReportHealth()
+{
+    const Response before = get(QStringLiteral("/api/v1/channels"));
+    QCOMPARE(before.status, 200);
+    QJsonArray channels = before.json.value(QStringLiteral("data")).toArray();
+    QCOMPARE(channels.size(), 1);
+    QCOMPARE(channels.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("webhook"));
+
+    m_receiver->setHandler([](const RecordedRequest &) { return FakeResponse::json(503, "{}"); });
+    const QJsonObject body{{QStringLiteral("from"), QStringLiteral("+15551234567")},
+                           {QStringLiteral("to"), QStringLiteral("+15559876543")},
+                           {QStringLiteral("type"), QStringLiteral("sms")},
+                           {QStringLiteral("body"), QStringLiteral("Hello")}};
+    post(QStringLiteral("/api/v1/messages/send"), body);
+    QTRY_VERIFY_WITH_TIMEOUT(get(QStringLiteral("/api/v1/channels"))
+                                     .json.value(QStringLiteral("data"))
+                                     .toArray()
+                                     .first()
+                                     .toObject()
+                                     .value(QStringLiteral("consecutive_failures"))
+                                     .toInt()
+                                 >= 1,
+                             10000);
+    const QJsonObject webhook =
+        get(QStringLiteral("/api/v1/channels")).json.value(QStringLiteral("data")).toArray().first().toObject();
+    QCOMPARE(webhook.value(QStringLiteral("healthy")).toBool(), false);
+    QVERIFY(webhook.value(QStringLiteral("last_error")).toString().contains(QStringLiteral("503")));
 }
 
 QTEST_GUILESS_MAIN(TestApi)

@@ -4,8 +4,8 @@
 #include "testdatabase.h"
 
 #include <QSemaphore>
-#include <QSqlError>
 #include <QSet>
+#include <QSqlError>
 #include <QTest>
 #include <QThread>
 
@@ -21,8 +21,8 @@ constexpr qint64 kSecond = 1000;
 QString enqueueOrFail(JobQueue &queue, const QString &kind, Priority priority,
                       const QDateTime &runAt = {}, int maxAttempts = 3)
 {
-    auto id = queue.enqueue(kind, QStringLiteral("msg-") + kind, QJsonObject{{QStringLiteral("k"), kind}},
-                            priority, maxAttempts, runAt);
+    auto id = queue.enqueue(kind, QStringLiteral("msg-") + kind,
+                            QJsonObject{{QStringLiteral("k"), kind}}, priority, maxAttempts, runAt);
     return id.isOk() ? id.value() : QString();
 }
 
@@ -50,9 +50,10 @@ private slots:
         QVERIFY2(db.migrate(), qPrintable(db.errorString()));
         JobQueue queue(db.connection());
         const QDateTime before = Clock::now();
-        auto id = queue.enqueue(QStringLiteral("send"), QStringLiteral("m1"),
-                                QJsonObject{{QStringLiteral("conversation_id"), QStringLiteral("c1")}},
-                                Priority::High, 5);
+        auto id =
+            queue.enqueue(QStringLiteral("send"), QStringLiteral("m1"),
+                          QJsonObject{{QStringLiteral("conversation_id"), QStringLiteral("c1")}},
+                          Priority::High, 5);
         QVERIFY2(id.isOk(), qPrintable(id.error().message));
         auto job = queue.get(id.value());
         QVERIFY(job.isOk());
@@ -80,12 +81,21 @@ private slots:
         JobQueue queue(db.connection());
         const QDateTime now = Clock::now();
         // Enqueued in an order that is neither priority nor age order.
-        QVERIFY(!enqueueOrFail(queue, QStringLiteral("low"), Priority::Low, now.addSecs(-50)).isEmpty());
-        QVERIFY(!enqueueOrFail(queue, QStringLiteral("normal-new"), Priority::Normal, now.addSecs(-10)).isEmpty());
-        QVERIFY(!enqueueOrFail(queue, QStringLiteral("urgent"), Priority::Urgent, now.addSecs(-1)).isEmpty());
-        QVERIFY(!enqueueOrFail(queue, QStringLiteral("normal-old"), Priority::Normal, now.addSecs(-40)).isEmpty());
-        QVERIFY(!enqueueOrFail(queue, QStringLiteral("high"), Priority::High, now.addSecs(-5)).isEmpty());
-        QVERIFY(!enqueueOrFail(queue, QStringLiteral("future-urgent"), Priority::Urgent, now.addSecs(60)).isEmpty());
+        QVERIFY(!enqueueOrFail(queue, QStringLiteral("low"), Priority::Low, now.addSecs(-50))
+                     .isEmpty());
+        QVERIFY(
+            !enqueueOrFail(queue, QStringLiteral("normal-new"), Priority::Normal, now.addSecs(-10))
+                 .isEmpty());
+        QVERIFY(!enqueueOrFail(queue, QStringLiteral("urgent"), Priority::Urgent, now.addSecs(-1))
+                     .isEmpty());
+        QVERIFY(
+            !enqueueOrFail(queue, QStringLiteral("normal-old"), Priority::Normal, now.addSecs(-40))
+                 .isEmpty());
+        QVERIFY(!enqueueOrFail(queue, QStringLiteral("high"), Priority::High, now.addSecs(-5))
+                     .isEmpty());
+        QVERIFY(!enqueueOrFail(queue, QStringLiteral("future-urgent"), Priority::Urgent,
+                               now.addSecs(60))
+                     .isEmpty());
 
         // One at a time proves the database picks the order, not the sort after RETURNING.
         QStringList order;
@@ -144,8 +154,9 @@ private slots:
         QCOMPARE(job.attempts, 1);
         QVERIFY(job.leaseUntil >= before.addSecs(45).addMSecs(-1));
         QVERIFY(job.leaseUntil <= Clock::now().addSecs(45));
-        QCOMPARE(db.scalar(QStringLiteral("SELECT lease_owner FROM jobs WHERE id = ?"), {id}).toString(),
-                 QStringLiteral("worker-a"));
+        QCOMPARE(
+            db.scalar(QStringLiteral("SELECT lease_owner FROM jobs WHERE id = ?"), {id}).toString(),
+            QStringLiteral("worker-a"));
 
         // A leased job belongs to its worker until the lease ends.
         auto again = queue.claim(10, QStringLiteral("worker-b"), 45);
@@ -209,7 +220,8 @@ private slots:
         QCOMPARE(job.attempts, 1);
         QVERIFY(!job.leaseUntil.isValid());
         const qint64 delay = job.runAt.toMSecsSinceEpoch() - before;
-        QVERIFY2(delay >= 5 * kSecond && delay <= 10 * kSecond + 50, qPrintable(QString::number(delay)));
+        QVERIFY2(delay >= 5 * kSecond && delay <= 10 * kSecond + 50,
+                 qPrintable(QString::number(delay)));
 
         // Not before its time...
         QVERIFY(queue.claim(1, QStringLiteral("w"), 30).value().isEmpty());
@@ -356,13 +368,15 @@ private slots:
         QCOMPARE(queue.countReady().value(), 0);
 
         const QDateTime now = Clock::now();
-        const QString urgent = enqueueOrFail(queue, QStringLiteral("u"), Priority::Urgent, now.addSecs(-9));
+        const QString urgent =
+            enqueueOrFail(queue, QStringLiteral("u"), Priority::Urgent, now.addSecs(-9));
         enqueueOrFail(queue, QStringLiteral("h1"), Priority::High, now.addSecs(-8));
         enqueueOrFail(queue, QStringLiteral("h2"), Priority::High, now.addSecs(-7));
         enqueueOrFail(queue, QStringLiteral("n1"), Priority::Normal, now.addSecs(-6));
         enqueueOrFail(queue, QStringLiteral("n2"), Priority::Normal, now.addSecs(-5));
         enqueueOrFail(queue, QStringLiteral("l1"), Priority::Low, now.addSecs(-4));
-        const QString dying = enqueueOrFail(queue, QStringLiteral("d"), Priority::Low, now.addSecs(3600), 1);
+        const QString dying =
+            enqueueOrFail(queue, QStringLiteral("d"), Priority::Low, now.addSecs(3600), 1);
 
         // urgent and one high run; urgent completes.
         QCOMPARE(queue.claim(2, QStringLiteral("w"), 30).value().size(), 2);
@@ -408,7 +422,8 @@ private slots:
         const QDateTime now = Clock::now();
         QStringList ids;
         for (int i = 0; i < 4; ++i)
-            ids << enqueueOrFail(first, QStringLiteral("job%1").arg(i), Priority::Normal, now.addSecs(i - 10));
+            ids << enqueueOrFail(first, QStringLiteral("job%1").arg(i), Priority::Normal,
+                                 now.addSecs(i - 10));
 
         const QString otherName = QStringLiteral("relaydesk-test-second-instance");
         {
@@ -418,12 +433,14 @@ private slots:
             QVERIFY(mine.transaction());
             auto held = first.claim(2, QStringLiteral("instance-a"), 30);
             QVERIFY2(held.isOk(), qPrintable(held.error().message));
-            QCOMPARE(kindsOf(held.value()), (QStringList{QStringLiteral("job0"), QStringLiteral("job1")}));
+            QCOMPARE(kindsOf(held.value()),
+                     (QStringList{QStringLiteral("job0"), QStringLiteral("job1")}));
 
             // Still uncommitted: instance B neither blocks nor sees job0/job1 as claimable.
             auto taken = JobQueue(other).claim(4, QStringLiteral("instance-b"), 30);
             QVERIFY2(taken.isOk(), qPrintable(taken.error().message));
-            QCOMPARE(kindsOf(taken.value()), (QStringList{QStringLiteral("job2"), QStringLiteral("job3")}));
+            QCOMPARE(kindsOf(taken.value()),
+                     (QStringList{QStringLiteral("job2"), QStringLiteral("job3")}));
             QVERIFY(mine.commit());
             QVERIFY(JobQueue(other).claim(4, QStringLiteral("instance-b"), 30).value().isEmpty());
             other.close();

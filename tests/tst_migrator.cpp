@@ -30,9 +30,9 @@ Snapshot snapshot(TestDatabase &db)
 {
     Snapshot result;
     result.tables = db.tables();
-    auto query = Database::exec(db.connection(),
-                                QStringLiteral("SELECT version, name, applied_at FROM "
-                                               "schema_migrations ORDER BY version"));
+    auto query =
+        Database::exec(db.connection(), QStringLiteral("SELECT version, name, applied_at FROM "
+                                                       "schema_migrations ORDER BY version"));
     if (query.isOk()) {
         while (query.value().next())
             result.versions << QStringLiteral("%1 %2 %3")
@@ -243,7 +243,8 @@ private slots:
                                           "end;")};
         QTest::newRow("last statement without semicolon")
             << QStringLiteral("CREATE TABLE a (x);\nCREATE TABLE b (y)")
-            << QStringList{QStringLiteral("CREATE TABLE a (x);"), QStringLiteral("CREATE TABLE b (y)")};
+            << QStringList{QStringLiteral("CREATE TABLE a (x);"),
+                           QStringLiteral("CREATE TABLE b (y)")};
         QTest::newRow("comment inside a statement")
             << QStringLiteral("CREATE TABLE a (\n    -- why x\n    x INTEGER\n);\n")
             << QStringList{QStringLiteral("CREATE TABLE a (\n    -- why x\n    x INTEGER\n);")};

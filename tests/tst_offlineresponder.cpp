@@ -20,11 +20,12 @@ OfflineResponder responder()
                        QStringLiteral("where is my order")},
                       kShipping},
          CannedAnswer{{QStringLiteral("password")}, kPassword},
-         CannedAnswer{{QStringLiteral("reset password"), QStringLiteral("forgot password")}, kReset},
+         CannedAnswer{{QStringLiteral("reset password"), QStringLiteral("forgot password")},
+                      kReset},
          CannedAnswer{{QStringLiteral("Refund"), QStringLiteral("money back")}, kRefund},
-         CannedAnswer{{QStringLiteral("log-in"), QString(), QStringLiteral("  "),
-                       QStringLiteral("!!!")},
-                      kLogin}},
+         CannedAnswer{
+             {QStringLiteral("log-in"), QString(), QStringLiteral("  "), QStringLiteral("!!!")},
+             kLogin}},
         kDefault);
 }
 
@@ -48,17 +49,18 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");
 
-        QTest::newRow("single keyword") << QStringLiteral("how long does shipping take") << kShipping;
+        QTest::newRow("single keyword")
+            << QStringLiteral("how long does shipping take") << kShipping;
         QTest::newRow("case-insensitive") << QStringLiteral("SHIPPING???") << kShipping;
-        QTest::newRow("keyword written in capitals") << QStringLiteral("I want a refund") << kRefund;
+        QTest::newRow("keyword written in capitals")
+            << QStringLiteral("I want a refund") << kRefund;
         QTest::newRow("punctuation around words")
             << QStringLiteral("Refund... now!!! (please)") << kRefund;
         QTest::newRow("phrase") << QStringLiteral("Hi, where is my order?") << kShipping;
         QTest::newRow("phrase across punctuation")
             << QStringLiteral("where-is-my ORDER") << kShipping;
         QTest::newRow("whole words only") << QStringLiteral("passwords and refunding") << kDefault;
-        QTest::newRow("phrase beats word")
-            << QStringLiteral("I forgot password again") << kReset;
+        QTest::newRow("phrase beats word") << QStringLiteral("I forgot password again") << kReset;
         QTest::newRow("broken phrase is only a word")
             << QStringLiteral("please reset my password") << kPassword;
         QTest::newRow("two keywords beat one")
@@ -106,9 +108,12 @@ private slots:
         QTest::addColumn<QString>("expected");
         const QChar ellipsis(0x2026);
 
-        QTest::newRow("short enough") << QStringLiteral("hello world") << 20 << QStringLiteral("hello world");
-        QTest::newRow("exactly the limit") << QStringLiteral("hello world") << 11 << QStringLiteral("hello world");
-        QTest::newRow("no limit") << QStringLiteral("hello world") << 0 << QStringLiteral("hello world");
+        QTest::newRow("short enough")
+            << QStringLiteral("hello world") << 20 << QStringLiteral("hello world");
+        QTest::newRow("exactly the limit")
+            << QStringLiteral("hello world") << 11 << QStringLiteral("hello world");
+        QTest::newRow("no limit") << QStringLiteral("hello world") << 0
+                                  << QStringLiteral("hello world");
         QTest::newRow("cut at a word")
             << QStringLiteral("The quick brown fox jumps over the lazy dog") << 20
             << QStringLiteral("The quick brown fox") + ellipsis;
@@ -119,7 +124,8 @@ private slots:
             << QStringLiteral("Supercalifragilisticexpialidocious") << 10
             << QStringLiteral("Supercali") + ellipsis;
         QTest::newRow("space too early is ignored")
-            << QStringLiteral("A verylongwordthatgoesonandon") << 12 << QStringLiteral("A verylongw") + ellipsis;
+            << QStringLiteral("A verylongwordthatgoesonandon") << 12
+            << QStringLiteral("A verylongw") + ellipsis;
         QTest::newRow("one character") << QStringLiteral("hello") << 1 << QString(ellipsis);
     }
     void fitToLength()
@@ -169,7 +175,8 @@ private slots:
         QVERIFY(shortDraft.value().text.size() <= 10);
 
         request.history.clear();
-        QCOMPARE(QCoro::waitFor(r.draft(request)).value().text, QStringLiteral("Thanks,") + QChar(0x2026));
+        QCOMPARE(QCoro::waitFor(r.draft(request)).value().text,
+                 QStringLiteral("Thanks,") + QChar(0x2026));
     }
 };
 

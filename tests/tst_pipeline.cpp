@@ -8,6 +8,7 @@
 #include "storage/messagerepository.h"
 #include "testdatabase.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -136,15 +137,14 @@ private slots:
         });
         Engine engine(settingsFor(db, server, AiMode::Review));
         QStringList states;
-        connect(&engine, &Engine::messageStateChanged, this,
-                [&states](const QString &, const QString &, const QString &state) {
-                    states << state;
-                });
+        connect(
+            &engine, &Engine::messageStateChanged, this,
+            [&states](const QString &, const QString &, const QString &state) { states << state; });
         auto started = engine.start();
         QVERIFY2(started.isOk(), qPrintable(started.error().message));
 
-        const auto ingested =
-            settle(engine.ingest(customerMessage(QStringLiteral("user-1"), QStringLiteral("Where is my ORDER?"))));
+        const auto ingested = settle(engine.ingest(
+            customerMessage(QStringLiteral("user-1"), QStringLiteral("Where is my ORDER?"))));
         QVERIFY2(ingested.isOk(), qPrintable(ingested.error().message));
         const IngestResult r = ingested.value();
         QVERIFY(!r.duplicate);
@@ -156,23 +156,25 @@ private slots:
         QCOMPARE(stored.value().content, QStringLiteral("Where is my ORDER?"));
         QVERIFY(ConversationRepository(db.connection()).get(r.conversationId).isOk());
         QCOMPARE(eventsOf(db, r.messageId).value(0), QStringLiteral("queued"));
-        QCOMPARE(countOf(db, QStringLiteral("SELECT COUNT(*) FROM jobs WHERE id = ? AND kind = 'draft'"),
-                         {r.jobId}),
-                 1);
+        QCOMPARE(
+            countOf(db, QStringLiteral("SELECT COUNT(*) FROM jobs WHERE id = ? AND kind = 'draft'"),
+                    {r.jobId}),
+            1);
 
         QString draft;
-        QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, r.conversationId)).isEmpty()
-                                     && stateOf(db, draft) == QLatin1String("drafted"),
+        QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, r.conversationId)).isEmpty() &&
+                                     stateOf(db, draft) == QLatin1String("drafted"),
                                  kTimeoutMs);
         auto draftMessage = MessageRepository(db.connection()).get(draft);
         QCOMPARE(draftMessage.value().content, kOrderReply);
         QCOMPARE(draftMessage.value().metadata.value(QStringLiteral("in_reply_to")), r.messageId);
-        QCOMPARE(draftMessage.value().metadata.value(QStringLiteral("provider")), QStringLiteral("offline"));
+        QCOMPARE(draftMessage.value().metadata.value(QStringLiteral("provider")),
+                 QStringLiteral("offline"));
         QCOMPARE(eventsOf(db, r.messageId),
                  (QStringList{QStringLiteral("queued"), QStringLiteral("processing"),
                               QStringLiteral("drafted")}));
-        QTRY_COMPARE_WITH_TIMEOUT(jobFor(db, JobKind::Draft, r.messageId).state, QStringLiteral("done"),
-                                  kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(jobFor(db, JobKind::Draft, r.messageId).state,
+                                  QStringLiteral("done"), kTimeoutMs);
         // Review mode: nothing goes out before an operator approves.
         QCOMPARE(countOf(db, QStringLiteral("SELECT COUNT(*) FROM jobs WHERE kind = 'send'")), 0);
         QCOMPARE(server.requestCount(), 0);
@@ -264,12 +266,15 @@ private slots:
         reply.authorId = QStringLiteral("jane");
         const auto sent = settle(engine.reply(r.value().conversationId, reply));
         QVERIFY2(sent.isOk(), qPrintable(sent.error().message));
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf(db, sent.value().messageId), QStringLiteral("sent"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(db, sent.value().messageId), QStringLiteral("sent"),
+                                  kTimeoutMs);
         QCOMPARE(server.requestCount(), 1);
         const QJsonObject body = QJsonDocument::fromJson(server.requests().first().body).object();
         QCOMPARE(body.value(QStringLiteral("content")).toString(), reply.content);
         QCOMPARE(body.value(QStringLiteral("user_id")).toString(), QStringLiteral("user-3"));
-        QCOMPARE(countOf(db, QStringLiteral("SELECT COUNT(*) FROM messages WHERE author_kind = 'ai'")), 0);
+        QCOMPARE(
+            countOf(db, QStringLiteral("SELECT COUNT(*) FROM messages WHERE author_kind = 'ai'")),
+            0);
     }
 
     void rejectedDraftIsNeverSent_data() { TestDatabase::addBackendRows(); }
@@ -283,11 +288,12 @@ private slots:
             customerMessage(QStringLiteral("user-4"), QStringLiteral("anything about my order"))));
         QVERIFY(r.isOk());
         QString draft;
-        QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, r.value().conversationId)).isEmpty()
-                                     && stateOf(db, draft) == QLatin1String("drafted"),
+        QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, r.value().conversationId)).isEmpty() &&
+                                     stateOf(db, draft) == QLatin1String("drafted"),
                                  kTimeoutMs);
 
-        const auto rejected = settle(engine.reject(draft, QStringLiteral("wrong tone"), QStringLiteral("jane")));
+        const auto rejected =
+            settle(engine.reject(draft, QStringLiteral("wrong tone"), QStringLiteral("jane")));
         QVERIFY2(rejected.isOk(), qPrintable(rejected.error().message));
         QCOMPARE(rejected.value().state, QStringLiteral("rejected"));
         QCOMPARE(detailOf(db, draft, EventType::Rejected), QStringLiteral("jane: wrong tone"));
@@ -299,9 +305,11 @@ private slots:
         const auto twice = settle(engine.reject(draft, QString(), QStringLiteral("jane")));
         QCOMPARE(twice.error().kind, ErrorKind::Conflict);
         // Only AI drafts can be approved: the customer's own message cannot.
-        const auto customer = settle(engine.approve(r.value().messageId, QString(), QStringLiteral("jane")));
+        const auto customer =
+            settle(engine.approve(r.value().messageId, QString(), QStringLiteral("jane")));
         QCOMPARE(customer.error().kind, ErrorKind::Conflict);
-        const auto missing = settle(engine.approve(QStringLiteral("no-such-message"), QString(), QString()));
+        const auto missing =
+            settle(engine.approve(QStringLiteral("no-such-message"), QString(), QString()));
         QCOMPARE(missing.error().kind, ErrorKind::NotFound);
         QCOMPARE(server.requestCount(), 0);
     }
@@ -317,12 +325,12 @@ private slots:
         Engine engine(settingsFor(db, server, AiMode::Auto));
         QVERIFY(engine.start().isOk());
 
-        const auto r = settle(engine.ingest(
-            customerMessage(QStringLiteral("user-5"), QStringLiteral("my order?"))));
+        const auto r = settle(
+            engine.ingest(customerMessage(QStringLiteral("user-5"), QStringLiteral("my order?"))));
         QVERIFY(r.isOk());
         QString draft;
-        QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, r.value().conversationId)).isEmpty()
-                                     && stateOf(db, draft) == QLatin1String("sent"),
+        QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, r.value().conversationId)).isEmpty() &&
+                                     stateOf(db, draft) == QLatin1String("sent"),
                                  kTimeoutMs);
         QCOMPARE(server.requestCount(), 3);
         for (const RecordedRequest &request : server.requests())
@@ -333,7 +341,8 @@ private slots:
                               QStringLiteral("sent")}));
         QVERIFY(detailOf(db, draft, EventType::Failed).contains(QLatin1String("attempt 1 of 3")));
         QVERIFY(detailOf(db, draft, EventType::Failed).contains(QLatin1String("500")));
-        QTRY_COMPARE_WITH_TIMEOUT(jobFor(db, JobKind::Send, draft).state, QStringLiteral("done"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(jobFor(db, JobKind::Send, draft).state, QStringLiteral("done"),
+                                  kTimeoutMs);
         QCOMPARE(jobFor(db, JobKind::Send, draft).attempts, 3);
     }
 
@@ -347,12 +356,12 @@ private slots:
         Engine engine(settingsFor(db, server, AiMode::Auto));
         QVERIFY(engine.start().isOk());
 
-        const auto r = settle(engine.ingest(
-            customerMessage(QStringLiteral("user-6"), QStringLiteral("order"))));
+        const auto r = settle(
+            engine.ingest(customerMessage(QStringLiteral("user-6"), QStringLiteral("order"))));
         QVERIFY(r.isOk());
         QString draft;
-        QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, r.value().conversationId)).isEmpty()
-                                     && stateOf(db, draft) == QLatin1String("dead_lettered"),
+        QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, r.value().conversationId)).isEmpty() &&
+                                     stateOf(db, draft) == QLatin1String("dead_lettered"),
                                  kTimeoutMs);
         QCOMPARE(server.requestCount(), 1);
         const Job dead = jobFor(db, JobKind::Send, draft);
@@ -362,7 +371,8 @@ private slots:
         QVERIFY(detailOf(db, draft, EventType::DeadLettered).contains(QLatin1String("400")));
 
         // Only a dead job can be retried.
-        const auto notDead = settle(engine.retryJob(jobFor(db, JobKind::Draft, r.value().messageId).id));
+        const auto notDead =
+            settle(engine.retryJob(jobFor(db, JobKind::Draft, r.value().messageId).id));
         QCOMPARE(notDead.error().kind, ErrorKind::Conflict);
 
         const auto retried = settle(engine.retryJob(dead.id));
@@ -374,7 +384,8 @@ private slots:
         QCOMPARE(eventsOf(db, draft).mid(2),
                  (QStringList{QStringLiteral("dead_lettered"), QStringLiteral("queued"),
                               QStringLiteral("sent")}));
-        QTRY_COMPARE_WITH_TIMEOUT(jobFor(db, JobKind::Send, draft).state, QStringLiteral("done"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(jobFor(db, JobKind::Send, draft).state, QStringLiteral("done"),
+                                  kTimeoutMs);
     }
 
     // A busy worker and a full queue: new messages are refused (retry later), none is lost.
@@ -391,11 +402,18 @@ private slots:
         Engine engine(settings);
         QVERIFY(engine.start().isOk());
 
-        QVERIFY(settle(engine.ingest(customerMessage(QStringLiteral("a"), QStringLiteral("order 1")))).isOk());
+        QVERIFY(
+            settle(engine.ingest(customerMessage(QStringLiteral("a"), QStringLiteral("order 1"))))
+                .isOk());
         QTRY_COMPARE_WITH_TIMEOUT(server.requestCount(), 1, kTimeoutMs);
-        QVERIFY(settle(engine.ingest(customerMessage(QStringLiteral("b"), QStringLiteral("order 2")))).isOk());
-        QVERIFY(settle(engine.ingest(customerMessage(QStringLiteral("c"), QStringLiteral("order 3")))).isOk());
-        const auto refused = settle(engine.ingest(customerMessage(QStringLiteral("d"), QStringLiteral("order 4"))));
+        QVERIFY(
+            settle(engine.ingest(customerMessage(QStringLiteral("b"), QStringLiteral("order 2"))))
+                .isOk());
+        QVERIFY(
+            settle(engine.ingest(customerMessage(QStringLiteral("c"), QStringLiteral("order 3"))))
+                .isOk());
+        const auto refused =
+            settle(engine.ingest(customerMessage(QStringLiteral("d"), QStringLiteral("order 4"))));
         QVERIFY(!refused.isOk());
         QCOMPARE(refused.error().kind, ErrorKind::Unavailable);
         QVERIFY(refused.error().retryAfterSeconds > 0);
@@ -405,14 +423,20 @@ private slots:
         // Everything accepted is still delivered once the worker frees up; the refused one
         // was never stored.
         QTRY_COMPARE_WITH_TIMEOUT(
-            countOf(db, QStringLiteral("SELECT COUNT(*) FROM jobs WHERE kind = 'send' AND state = 'done'")),
+            countOf(db, QStringLiteral(
+                            "SELECT COUNT(*) FROM jobs WHERE kind = 'send' AND state = 'done'")),
             3, kTimeoutMs);
         QCOMPARE(server.requestCount(), 3);
-        QCOMPARE(countOf(db, QStringLiteral("SELECT COUNT(*) FROM messages WHERE direction = 'inbound'")), 3);
-        QCOMPARE(countOf(db, QStringLiteral("SELECT COUNT(*) FROM messages WHERE user_id = 'd'")), 0);
+        QCOMPARE(countOf(db, QStringLiteral(
+                                 "SELECT COUNT(*) FROM messages WHERE direction = 'inbound'")),
+                 3);
+        QCOMPARE(countOf(db, QStringLiteral("SELECT COUNT(*) FROM messages WHERE user_id = 'd'")),
+                 0);
         // With the backlog gone the engine accepts again.
         QTRY_VERIFY_WITH_TIMEOUT(engine.stats().readyJobs == 0, kTimeoutMs);
-        QVERIFY(settle(engine.ingest(customerMessage(QStringLiteral("d"), QStringLiteral("order 4")))).isOk());
+        QVERIFY(
+            settle(engine.ingest(customerMessage(QStringLiteral("d"), QStringLiteral("order 4"))))
+                .isOk());
         QTRY_COMPARE_WITH_TIMEOUT(server.requestCount(), 4, kTimeoutMs);
     }
 
@@ -433,14 +457,15 @@ private slots:
                 customerMessage(QStringLiteral("user-7"), QStringLiteral("where is my order"))));
             QVERIFY(r.isOk());
             first = r.value();
-            QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, first.conversationId)).isEmpty()
-                                         && stateOf(db, draft) == QLatin1String("drafted"),
+            QTRY_VERIFY_WITH_TIMEOUT(!(draft = draftIn(db, first.conversationId)).isEmpty() &&
+                                         stateOf(db, draft) == QLatin1String("drafted"),
                                      kTimeoutMs);
             QTRY_COMPARE_WITH_TIMEOUT(jobFor(db, JobKind::Draft, first.messageId).state,
                                       QStringLiteral("done"), kTimeoutMs);
             engine.stop();
             QVERIFY(!engine.isRunning());
-            const auto refused = settle(engine.ingest(customerMessage(QStringLiteral("x"), QStringLiteral("y"))));
+            const auto refused =
+                settle(engine.ingest(customerMessage(QStringLiteral("x"), QStringLiteral("y"))));
             QCOMPARE(refused.error().kind, ErrorKind::Unavailable);
         }
 
@@ -451,7 +476,8 @@ private slots:
             PipelineWrites writes(db.connection(), PipelineOptions{});
             QVERIFY(writes.approve(draft, QString(), QStringLiteral("jane")).isOk());
             const int lease = db.isPostgresql() ? 1 : 3600;
-            auto claimed = JobQueue(db.connection()).claim(1, QStringLiteral("crashed-host:1:dead"), lease);
+            auto claimed =
+                JobQueue(db.connection()).claim(1, QStringLiteral("crashed-host:1:dead"), lease);
             QVERIFY(claimed.isOk());
             QCOMPARE(claimed.value().size(), 1);
             QCOMPARE(claimed.value().first().kind, JobKind::Send);
@@ -471,13 +497,49 @@ private slots:
         QCOMPARE(server.requestCount(), 1);
         const Job send = jobFor(db, JobKind::Send, draft);
         QCOMPARE(send.attempts, 2); // the crashed attempt counts
-        QTRY_COMPARE_WITH_TIMEOUT(jobFor(db, JobKind::Send, draft).state, QStringLiteral("done"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(jobFor(db, JobKind::Send, draft).state, QStringLiteral("done"),
+                                  kTimeoutMs);
 
         // The conversation continues in the restarted engine.
-        const auto next = settle(engine.ingest(
-            customerMessage(QStringLiteral("user-7"), QStringLiteral("thanks!"))));
+        const auto next = settle(
+            engine.ingest(customerMessage(QStringLiteral("user-7"), QStringLiteral("thanks!"))));
         QVERIFY(next.isOk());
         QCOMPARE(next.value().conversationId, first.conversationId);
+    }
+
+    // Stopping while a delivery hangs: after the grace period the job goes back to the queue
+    // untouched (the attempt does not count), and the next run delivers it.
+    void stopReleasesInFlightJobs_data() { TestDatabase::addBackendRows(); }
+    void stopReleasesInFlightJobs()
+    {
+        RELAYDESK_TEST_DATABASE(db);
+        FakeHttpServer server;
+        server.queueResponse(FakeResponse::json(200, "{}").withDelay(3000));
+        const Settings settings = settingsFor(db, server, AiMode::Auto);
+        QString draft;
+        {
+            Engine engine(settings);
+            QVERIFY(engine.start().isOk());
+            const auto r = settle(
+                engine.ingest(customerMessage(QStringLiteral("user-9"), QStringLiteral("order?"))));
+            QVERIFY(r.isOk());
+            QTRY_COMPARE_WITH_TIMEOUT(server.requestCount(), 1, kTimeoutMs);
+            draft = draftIn(db, r.value().conversationId);
+            QCOMPARE(jobFor(db, JobKind::Send, draft).state, QStringLiteral("running"));
+            QElapsedTimer timer;
+            timer.start();
+            engine.stop(100);
+            QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed())));
+        }
+        const Job released = jobFor(db, JobKind::Send, draft);
+        QCOMPARE(released.state, QStringLiteral("ready"));
+        QCOMPARE(released.attempts, 0);
+        QCOMPARE(stateOf(db, draft), QStringLiteral("approved"));
+
+        Engine engine(settings);
+        QVERIFY(engine.start().isOk());
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(db, draft), QStringLiteral("sent"), kTimeoutMs);
+        QCOMPARE(server.requestCount(), 2);
     }
 
     void duplicateClientMessageId_data() { TestDatabase::addBackendRows(); }
@@ -514,7 +576,8 @@ private slots:
         QCOMPARE(started.error().kind, ErrorKind::Conflict);
         QVERIFY(started.error().message.contains(QLatin1String("999")));
         QVERIFY(!engine.isRunning());
-        const auto refused = settle(engine.ingest(customerMessage(QStringLiteral("x"), QStringLiteral("y"))));
+        const auto refused =
+            settle(engine.ingest(customerMessage(QStringLiteral("x"), QStringLiteral("y"))));
         QCOMPARE(refused.error().kind, ErrorKind::Unavailable);
     }
 };

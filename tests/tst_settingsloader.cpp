@@ -414,15 +414,16 @@ answer = "typo"
         QTest::addColumn<QString>("expected");
         QTest::newRow("typo") << QStringLiteral("[sever]\nport = 1\n")
                               << QStringLiteral("config.toml:1 sever: unknown section [sever]");
-        // Sections of features not built yet must not be silently ignored.
-        QTest::newRow("ai.anthropic")
-            << QStringLiteral("[ai.anthropic]\nmodel = \"claude\"\n")
-            << QStringLiteral("config.toml:1 ai.anthropic: unknown section");
-        QTest::newRow("ai.openai") << QStringLiteral("[ai]\n[ai.openai]\napi_key = \"k\"\n")
-                                   << QStringLiteral("config.toml:2 ai.openai: unknown section");
-        QTest::newRow("channels.telegram")
+        // Providers and channels that do not exist must not be silently ignored.
+        QTest::newRow("ai.gemini") << QStringLiteral("[ai.gemini]\nmodel = \"g\"\n")
+                                   << QStringLiteral("config.toml:1 ai.gemini: unknown section");
+        QTest::newRow("channels.slack")
+            << QStringLiteral("[channels]\n[channels.slack]\ntoken = \"k\"\n")
+            << QStringLiteral("config.toml:2 channels.slack: unknown section");
+        QTest::newRow("channels.telegram.token")
             << QStringLiteral("[channels.telegram]\ntoken = \"t\"\n")
-            << QStringLiteral("config.toml:1 channels.telegram: unknown section");
+            << QStringLiteral("config.toml:2 channels.telegram.token: unknown key (known here: "
+                              "enabled, bot_token");
         QTest::newRow("top-level key")
             << QStringLiteral("port = 3030\n") << QStringLiteral("config.toml:1 port: unknown key");
         QTest::newRow("section as value")

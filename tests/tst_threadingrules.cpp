@@ -86,8 +86,10 @@ private slots:
     {
         QTest::addColumn<QString>("input");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("formatted") << QStringLiteral("+1 (555) 123-4567") << QStringLiteral("+15551234567");
-        QTest::newRow("digits only") << QStringLiteral("15551234567") << QStringLiteral("+15551234567");
+        QTest::newRow("formatted")
+            << QStringLiteral("+1 (555) 123-4567") << QStringLiteral("+15551234567");
+        QTest::newRow("digits only")
+            << QStringLiteral("15551234567") << QStringLiteral("+15551234567");
         QTest::newRow("dots") << QStringLiteral("1.555.123.4567") << QStringLiteral("+15551234567");
         QTest::newRow("not a number") << QStringLiteral(" Support ") << QStringLiteral("support");
         QTest::newRow("empty") << QString() << QString();
@@ -103,9 +105,12 @@ private slots:
     {
         QTest::addColumn<QString>("input");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("display name") << QStringLiteral("Jane Doe <Jane@Example.COM>") << QStringLiteral("jane@example.com");
-        QTest::newRow("bare") << QStringLiteral("  Bob@Example.org ") << QStringLiteral("bob@example.org");
-        QTest::newRow("quoted name") << QStringLiteral("\"Doe, Jane\" <jane@example.com>") << QStringLiteral("jane@example.com");
+        QTest::newRow("display name")
+            << QStringLiteral("Jane Doe <Jane@Example.COM>") << QStringLiteral("jane@example.com");
+        QTest::newRow("bare") << QStringLiteral("  Bob@Example.org ")
+                              << QStringLiteral("bob@example.org");
+        QTest::newRow("quoted name") << QStringLiteral("\"Doe, Jane\" <jane@example.com>")
+                                     << QStringLiteral("jane@example.com");
     }
     void normaliseEmail()
     {
@@ -118,10 +123,12 @@ private slots:
     {
         QTest::addColumn<QString>("header");
         QTest::addColumn<QStringList>("expected");
-        QTest::newRow("one") << QStringLiteral("<a1@mail.example>") << QStringList{QStringLiteral("a1@mail.example")};
+        QTest::newRow("one") << QStringLiteral("<a1@mail.example>")
+                             << QStringList{QStringLiteral("a1@mail.example")};
         QTest::newRow("references chain")
             << QStringLiteral("<r1@x.test> <r2@x.test>\r\n <r3@x.test>")
-            << QStringList{QStringLiteral("r1@x.test"), QStringLiteral("r2@x.test"), QStringLiteral("r3@x.test")};
+            << QStringList{QStringLiteral("r1@x.test"), QStringLiteral("r2@x.test"),
+                           QStringLiteral("r3@x.test")};
         QTest::newRow("without brackets")
             << QStringLiteral("r1@x.test, r2@x.test")
             << QStringList{QStringLiteral("r1@x.test"), QStringLiteral("r2@x.test")};
@@ -136,14 +143,15 @@ private slots:
 
     void keysForChatPlatforms()
     {
-        const ThreadingKeys keys = ThreadingRules::keysFor(inbound(Platform::Telegram, QStringLiteral("u-42")));
+        const ThreadingKeys keys =
+            ThreadingRules::keysFor(inbound(Platform::Telegram, QStringLiteral("u-42")));
         QCOMPARE(keys.sessionKey, QStringLiteral("telegram:user:u-42"));
         QCOMPARE(keys.participants, QStringList{QStringLiteral("u-42")});
         QVERIFY(keys.joinAliases.isEmpty());
         QVERIFY(keys.registerAliases.isEmpty());
         // The same user id on another platform is another person.
-        QVERIFY(ThreadingRules::keysFor(inbound(Platform::Discord, QStringLiteral("u-42"))).sessionKey
-                != keys.sessionKey);
+        QVERIFY(ThreadingRules::keysFor(inbound(Platform::Discord, QStringLiteral("u-42")))
+                    .sessionKey != keys.sessionKey);
 
         const ThreadingKeys threaded = ThreadingRules::keysFor(
             inbound(Platform::Discord, QStringLiteral("u-42"), {}, QStringLiteral("T-1")));
@@ -153,16 +161,17 @@ private slots:
 
     void keysForSmsPairs()
     {
-        const ThreadingKeys in = ThreadingRules::keysFor(inbound(
-            Platform::Sms, QStringLiteral("+15551234567"),
-            pair(QStringLiteral("+1 (555) 123-4567"), QStringLiteral("+1 555 000 1111"))));
-        Message reply = inbound(Platform::Sms, QStringLiteral("15551234567"),
-                                pair(QStringLiteral("15550001111"), QStringLiteral("1-555-123-4567")));
+        const ThreadingKeys in = ThreadingRules::keysFor(
+            inbound(Platform::Sms, QStringLiteral("+15551234567"),
+                    pair(QStringLiteral("+1 (555) 123-4567"), QStringLiteral("+1 555 000 1111"))));
+        Message reply =
+            inbound(Platform::Sms, QStringLiteral("15551234567"),
+                    pair(QStringLiteral("15550001111"), QStringLiteral("1-555-123-4567")));
         reply.direction = Direction::Outbound;
         const ThreadingKeys out = ThreadingRules::keysFor(reply);
-        const ThreadingKeys mms = ThreadingRules::keysFor(inbound(
-            Platform::Mms, QStringLiteral("+15551234567"),
-            pair(QStringLiteral("+15551234567"), QStringLiteral("+15550001111"))));
+        const ThreadingKeys mms = ThreadingRules::keysFor(
+            inbound(Platform::Mms, QStringLiteral("+15551234567"),
+                    pair(QStringLiteral("+15551234567"), QStringLiteral("+15550001111"))));
         QCOMPARE(in.sessionKey, QStringLiteral("sms:pair:+15550001111|+15551234567"));
         QCOMPARE(out.sessionKey, in.sessionKey);
         QCOMPARE(mms.sessionKey, in.sessionKey);
@@ -190,10 +199,9 @@ private slots:
              {QStringLiteral("references"), QStringLiteral("<p1@acme.test> <p2@acme.test>")},
              {QStringLiteral("message_id"), QStringLiteral("<c3@customer.test>")}}));
         // The direct parent first, then the rest of the chain.
-        QCOMPARE(keys.joinAliases,
-                 (QStringList{QStringLiteral("email:msgid:p2@acme.test"),
-                              QStringLiteral("email:msgid:p1@acme.test"),
-                              QStringLiteral("email:msgid:p2@acme.test")}));
+        QCOMPARE(keys.joinAliases, (QStringList{QStringLiteral("email:msgid:p2@acme.test"),
+                                                QStringLiteral("email:msgid:p1@acme.test"),
+                                                QStringLiteral("email:msgid:p2@acme.test")}));
         QCOMPARE(keys.registerAliases, QStringList{QStringLiteral("email:msgid:c3@customer.test")});
         QCOMPARE(keys.sessionKey,
                  QStringLiteral("email:participants:help@acme.test|jane@customer.test"));
@@ -238,8 +246,8 @@ private slots:
         const QString session = ingest(db, inbound(Platform::Webhook, QStringLiteral("alice")));
         QVERIFY(!session.isEmpty());
         // An explicit thread is its own conversation, apart from the user's open session.
-        const QString thread = ingest(
-            db, inbound(Platform::Webhook, QStringLiteral("alice"), {}, QStringLiteral("order-77")));
+        const QString thread = ingest(db, inbound(Platform::Webhook, QStringLiteral("alice"), {},
+                                                  QStringLiteral("order-77")));
         QVERIFY(thread != session && !thread.isEmpty());
 
         // Thirty days later the thread id still joins, whoever writes.
@@ -255,12 +263,12 @@ private slots:
                  session);
 
         // The same thread id on another platform is another thread.
-        const QString elsewhere = ingest(
-            db, inbound(Platform::Discord, QStringLiteral("alice"), {}, QStringLiteral("order-77")));
+        const QString elsewhere = ingest(db, inbound(Platform::Discord, QStringLiteral("alice"), {},
+                                                     QStringLiteral("order-77")));
         QVERIFY(elsewhere != thread && !elsewhere.isEmpty());
         // An unknown thread id opens a new conversation even inside the user's session.
-        const QString fresh = ingest(
-            db, inbound(Platform::Webhook, QStringLiteral("carol"), {}, QStringLiteral("order-78")));
+        const QString fresh = ingest(db, inbound(Platform::Webhook, QStringLiteral("carol"), {},
+                                                 QStringLiteral("order-78")));
         QVERIFY(fresh != thread && fresh != session && !fresh.isEmpty());
         QCOMPARE(ingest(db, inbound(Platform::Webhook, QStringLiteral("zed"), {},
                                     QStringLiteral("order-78"))),
@@ -285,9 +293,9 @@ private slots:
         QVERIFY2(db.migrate(), qPrintable(db.errorString()));
         const QString customer = QStringLiteral("+15551234567");
 
-        const QString first = ingest(
-            db, inbound(Platform::Sms, customer,
-                        pair(QStringLiteral("+1 (555) 123-4567"), QStringLiteral("+1 555 000 1111"))));
+        const QString first = ingest(db, inbound(Platform::Sms, customer,
+                                                 pair(QStringLiteral("+1 (555) 123-4567"),
+                                                      QStringLiteral("+1 555 000 1111"))));
         QVERIFY(!first.isEmpty());
         QCOMPARE(conversation(db, first).participants,
                  (QStringList{QStringLiteral("+15550001111"), QStringLiteral("+15551234567")}));
@@ -342,26 +350,30 @@ private slots:
 
         // Forty days on, from another address: In-Reply-To names our message, so it joins.
         Clock::setOffsetForTesting(40 * kDay);
-        QCOMPARE(ingest(db, inbound(Platform::Email, QStringLiteral("boss@customer.test"),
-                                    {{QStringLiteral("from"), QStringLiteral("boss@customer.test")},
-                                     {QStringLiteral("to"), QStringLiteral("help@acme.test")},
-                                     {QStringLiteral("in_reply_to"), QStringLiteral("<a1@customer.test>")},
-                                     {QStringLiteral("message_id"), QStringLiteral("<b2@customer.test>")}})),
-                 first);
+        QCOMPARE(
+            ingest(db,
+                   inbound(Platform::Email, QStringLiteral("boss@customer.test"),
+                           {{QStringLiteral("from"), QStringLiteral("boss@customer.test")},
+                            {QStringLiteral("to"), QStringLiteral("help@acme.test")},
+                            {QStringLiteral("in_reply_to"), QStringLiteral("<a1@customer.test>")},
+                            {QStringLiteral("message_id"), QStringLiteral("<b2@customer.test>")}})),
+            first);
         // References with an unknown id first still find it further down the chain.
         Clock::setOffsetForTesting(80 * kDay);
-        QCOMPARE(ingest(db, inbound(Platform::Email, QStringLiteral("cfo@customer.test"),
-                                    {{QStringLiteral("from"), QStringLiteral("cfo@customer.test")},
-                                     {QStringLiteral("to"), QStringLiteral("help@acme.test")},
-                                     {QStringLiteral("references"),
-                                      QStringLiteral("<unknown@elsewhere.test> <a1@customer.test>")}})),
-                 first);
+        QCOMPARE(
+            ingest(db, inbound(Platform::Email, QStringLiteral("cfo@customer.test"),
+                               {{QStringLiteral("from"), QStringLiteral("cfo@customer.test")},
+                                {QStringLiteral("to"), QStringLiteral("help@acme.test")},
+                                {QStringLiteral("references"),
+                                 QStringLiteral("<unknown@elsewhere.test> <a1@customer.test>")}})),
+            first);
         // The second message's own Message-ID was recorded: replying to it joins too.
         Clock::setOffsetForTesting(120 * kDay);
         QCOMPARE(ingest(db, inbound(Platform::Email, QStringLiteral("jane@customer.test"),
                                     {{QStringLiteral("from"), QStringLiteral("jane@customer.test")},
                                      {QStringLiteral("to"), QStringLiteral("help@acme.test")},
-                                     {QStringLiteral("In-Reply-To"), QStringLiteral("<b2@customer.test>")}})),
+                                     {QStringLiteral("In-Reply-To"),
+                                      QStringLiteral("<b2@customer.test>")}})),
                  first);
 
         // Headers that name nothing we know fall back to the participants' session; an
@@ -388,8 +400,9 @@ private slots:
         const QString first = ingest(db, mail(QStringLiteral("Jane <jane@customer.test>"),
                                               QStringLiteral("help@acme.test")));
         QVERIFY(!first.isEmpty());
-        QCOMPARE(conversation(db, first).participants,
-                 (QStringList{QStringLiteral("help@acme.test"), QStringLiteral("jane@customer.test")}));
+        QCOMPARE(
+            conversation(db, first).participants,
+            (QStringList{QStringLiteral("help@acme.test"), QStringLiteral("jane@customer.test")}));
         // No headers: the same two addresses, however written, continue the session.
         Clock::setOffsetForTesting(3 * kHour);
         QCOMPARE(ingest(db, mail(QStringLiteral("JANE@Customer.TEST"),
@@ -403,13 +416,13 @@ private slots:
                           {QStringLiteral("to"), QStringLiteral("jane@customer.test")}};
         QCOMPARE(ingestOutbound(db, reply), first);
 
-        const QString colleague = ingest(db, mail(QStringLiteral("joe@customer.test"),
-                                                  QStringLiteral("help@acme.test")));
+        const QString colleague =
+            ingest(db, mail(QStringLiteral("joe@customer.test"), QStringLiteral("help@acme.test")));
         QVERIFY(colleague != first && !colleague.isEmpty());
 
         Clock::setOffsetForTesting(3 * kHour + 24 * kHour + kMinute);
-        const QString tomorrow = ingest(db, mail(QStringLiteral("jane@customer.test"),
-                                                 QStringLiteral("help@acme.test")));
+        const QString tomorrow = ingest(
+            db, mail(QStringLiteral("jane@customer.test"), QStringLiteral("help@acme.test")));
         QVERIFY(tomorrow != first && tomorrow != colleague && !tomorrow.isEmpty());
     }
 

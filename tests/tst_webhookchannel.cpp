@@ -3,12 +3,12 @@
 #include "fakes/fakehttpserver.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QElapsedTimer>
 #include <QTcpServer>
 #include <QTest>
 
@@ -65,12 +65,14 @@ class TestWebhookChannel : public QObject
 private slots:
     void signatureMatchesTheStandardVector()
     {
-        const QJsonObject vector = fixture(QStringLiteral("standard_webhooks/sign_test_vector.json"));
+        const QJsonObject vector =
+            fixture(QStringLiteral("standard_webhooks/sign_test_vector.json"));
         QVERIFY2(!vector.isEmpty(), "fixture standard_webhooks/sign_test_vector.json not found");
         const WebhookSigner signer(vector.value(QStringLiteral("secret")).toString());
         QVERIFY(signer.isValid());
         const QByteArray id = vector.value(QStringLiteral("webhook-id")).toString().toUtf8();
-        const QByteArray timestamp = vector.value(QStringLiteral("webhook-timestamp")).toString().toUtf8();
+        const QByteArray timestamp =
+            vector.value(QStringLiteral("webhook-timestamp")).toString().toUtf8();
         const QByteArray payload = vector.value(QStringLiteral("payload")).toString().toUtf8();
         const QByteArray expected =
             vector.value(QStringLiteral("expected_webhook-signature")).toString().toUtf8();
@@ -80,14 +82,14 @@ private slots:
         const QDateTime then = QDateTime::fromSecsSinceEpoch(timestamp.toLongLong(), Qt::UTC);
         QVERIFY(signer.verify(id, timestamp, payload, expected, 300, then));
         // Several signatures (key rotation, other schemes as in the spec's example): any v1 match.
-        QVERIFY(signer.verify(id, timestamp, payload,
-                              "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= v1a,hnO3f9T8Ytu9Hw== "
-                                  + expected,
-                              300, then));
+        QVERIFY(signer.verify(
+            id, timestamp, payload,
+            "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= v1a,hnO3f9T8Ytu9Hw== " + expected, 300,
+            then));
         QVERIFY(!signer.verify(id, timestamp, payload + ' ', expected, 300, then));
         QVERIFY(!signer.verify(id + 'x', timestamp, payload, expected, 300, then));
-        QVERIFY(!signer.verify(id, timestamp, payload, "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
-                               300, then));
+        QVERIFY(!signer.verify(id, timestamp, payload,
+                               "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=", 300, then));
         QVERIFY(!signer.verify(id, timestamp, payload, QByteArray(), 300, then));
         // Replays outside the tolerance window fail even with a correct signature.
         QVERIFY(signer.verify(id, timestamp, payload, expected, 300, then.addSecs(300)));
@@ -104,11 +106,11 @@ private slots:
     void sendsSignedJson()
     {
         FakeHttpServer server;
-        server.setHandler([](const RecordedRequest &) {
-            return FakeResponse::json(200, R"({"id":"ext-123"})");
-        });
+        server.setHandler(
+            [](const RecordedRequest &) { return FakeResponse::json(200, R"({"id":"ext-123"})"); });
         QNetworkAccessManager network;
-        WebhookChannel channel(&network, server.url(QStringLiteral("/hooks/outbound")), kSecret, 5000);
+        WebhookChannel channel(&network, server.url(QStringLiteral("/hooks/outbound")), kSecret,
+                               5000);
         QCOMPARE(channel.name(), QStringLiteral("webhook"));
         QVERIFY(channel.handles(Platform::Sms));
         QVERIFY(channel.handles(Platform::Webhook));
@@ -133,14 +135,16 @@ private slots:
         const WebhookSigner signer(kSecret);
         QCOMPARE(request.header("webhook-signature"),
                  signer.sign(id, timestamp.toLongLong(), request.body));
-        QVERIFY(signer.verify(id, timestamp, request.body, request.header("webhook-signature"), 60));
+        QVERIFY(
+            signer.verify(id, timestamp, request.body, request.header("webhook-signature"), 60));
 
         const QJsonObject body = QJsonDocument::fromJson(request.body).object();
         QCOMPARE(body.value(QStringLiteral("type")).toString(), QStringLiteral("message.outbound"));
         QCOMPARE(body.value(QStringLiteral("id")).toString(), outbound().id);
         QCOMPARE(body.value(QStringLiteral("content")).toString(), outbound().content);
         QCOMPARE(body.value(QStringLiteral("platform")).toString(), QStringLiteral("telegram"));
-        QCOMPARE(body.value(QStringLiteral("conversation_id")).toString(), QStringLiteral("conv-1"));
+        QCOMPARE(body.value(QStringLiteral("conversation_id")).toString(),
+                 QStringLiteral("conv-1"));
         QCOMPARE(body.value(QStringLiteral("participants")).toArray(),
                  QJsonArray{QStringLiteral("customer-7")});
         QVERIFY(!body.contains(QStringLiteral("status")));

@@ -20,11 +20,11 @@ bool createTables(TestDatabase &db)
 {
     // The child's foreign key is checked at COMMIT, which lets a test make COMMIT itself fail.
     return db.exec(QStringLiteral("CREATE TABLE wb_items (id INTEGER PRIMARY KEY, label TEXT NOT "
-                                  "NULL)"))
-           && db.exec(QStringLiteral("CREATE TABLE wb_parent (id INTEGER PRIMARY KEY)"))
-           && db.exec(QStringLiteral("CREATE TABLE wb_child (id INTEGER PRIMARY KEY, parent_id "
-                                     "INTEGER NOT NULL REFERENCES wb_parent (id) DEFERRABLE "
-                                     "INITIALLY DEFERRED)"));
+                                  "NULL)")) &&
+           db.exec(QStringLiteral("CREATE TABLE wb_parent (id INTEGER PRIMARY KEY)")) &&
+           db.exec(QStringLiteral("CREATE TABLE wb_child (id INTEGER PRIMARY KEY, parent_id "
+                                  "INTEGER NOT NULL REFERENCES wb_parent (id) DEFERRABLE "
+                                  "INITIALLY DEFERRED)"));
 }
 
 Insert insertItem(int id, const QString &label)
@@ -125,9 +125,8 @@ private slots:
                     auto query = Database::exec(
                         reader.value(), QStringLiteral("SELECT label FROM wb_items WHERE id = ?"),
                         {result.value()});
-                    if (!query.isOk() || !query.value().next()
-                        || query.value().value(0).toString()
-                               != QStringLiteral("t%1-%2").arg(t).arg(i))
+                    if (!query.isOk() || !query.value().next() ||
+                        query.value().value(0).toString() != QStringLiteral("t%1-%2").arg(t).arg(i))
                         problems[t] << QStringLiteral("row %1 not visible after its future "
                                                       "resolved")
                                            .arg(result.value());
@@ -227,17 +226,17 @@ private slots:
         QVERIFY2(createTables(db), qPrintable(db.errorString()));
         WriteBatcher writer(db.config(), WriteBatcher::Options{512, 0});
         writer.start();
-        const auto failed = writer
-                                .submit<int>([](QSqlDatabase &db) -> Outcome<int> {
-                                    auto query = Database::exec(
-                                        db, QStringLiteral("INSERT INTO wb_items (id, label) "
-                                                           "VALUES (10, 'half-done')"));
-                                    if (!query.isOk())
-                                        return query.error();
-                                    return Outcome<int>::failure(ErrorKind::Conflict,
-                                                                 QStringLiteral("no"));
-                                })
-                                .result();
+        const auto failed =
+            writer
+                .submit<int>([](QSqlDatabase &db) -> Outcome<int> {
+                    auto query =
+                        Database::exec(db, QStringLiteral("INSERT INTO wb_items (id, label) "
+                                                          "VALUES (10, 'half-done')"));
+                    if (!query.isOk())
+                        return query.error();
+                    return Outcome<int>::failure(ErrorKind::Conflict, QStringLiteral("no"));
+                })
+                .result();
         QVERIFY(!failed.isOk());
         QCOMPARE(failed.error().kind, ErrorKind::Conflict);
         QCOMPARE(countItems(db), 0);

@@ -799,6 +799,7 @@ void pricesKey(const TomlContext &ctx, const toml::node &node, const QString &ke
         ModelPrice price;
         bool hasInput = false;
         bool hasOutput = false;
+        bool split = false;
         for (auto &&[field, fieldValue] : *entry) {
             const QString fieldName = fromStd(field.str());
             const QString fieldKey = modelKey % QLatin1Char('.') % tomlKey(fieldName);
@@ -812,6 +813,7 @@ void pricesKey(const TomlContext &ctx, const toml::node &node, const QString &ke
                 continue;
             }
             // [ai.prices.gpt-4.1] is the table "1" inside the model "gpt-4".
+            split = split || fieldValue.is_table();
             if (fieldValue.is_table())
                 ctx.fail(field.source(), fieldKey,
                          QStringLiteral("unknown section; a model name containing dots must be "
@@ -824,7 +826,8 @@ void pricesKey(const TomlContext &ctx, const toml::node &node, const QString &ke
         }
         for (const auto &[present, field] :
              {std::pair{hasInput, "input_per_mtok"}, std::pair{hasOutput, "output_per_mtok"}}) {
-            if (present)
+            // A split name's prices sit in the wrong table; the hint above already says why.
+            if (present || split)
                 continue;
             ctx.fail(name.source(), modelKey,
                      QStringLiteral("missing %1 = <US dollars per million tokens>")
@@ -903,10 +906,11 @@ const QList<KeySpec> &keySpecs()
         {"server", "max_body_bytes", "largest request body accepted, in bytes",
          &integerKey<1, kInt64Max, &S::maxBodyBytes>, &showInteger<&S::maxBodyBytes>},
         {"server", "tls_certificate",
-         "PEM certificate (chain) file; HTTPS when set together with tls_key",
+         "PEM certificate chain file, relative to the config file; HTTPS needs tls_key too",
          &fileKey<&S::tlsCertificateFile>, &showString<&S::tlsCertificateFile>},
-        {"server", "tls_key", "PEM private key file of tls_certificate", &fileKey<&S::tlsKeyFile>,
-         &showString<&S::tlsKeyFile>},
+        {"server", "tls_key",
+         "PEM private key file of tls_certificate, relative to the config file",
+         &fileKey<&S::tlsKeyFile>, &showString<&S::tlsKeyFile>},
         {"database", "url",
          "sqlite:///path or postgresql://user:pass@host/db; empty = <data dir>/relaydesk.db",
          &stringKey<checkOptionalDatabaseUrl, &S::databaseUrl>, &showString<&S::databaseUrl>},
@@ -941,7 +945,8 @@ const QList<KeySpec> &keySpecs()
          &showStringArray<&S::aiChain>},
         {"ai", "system_prompt", "instructions given to the model with every draft",
          &stringKey<checkAnything, &S::systemPrompt>, &showString<&S::systemPrompt>},
-        {"ai", "system_prompt_file", "file holding the system prompt; not with system_prompt",
+        {"ai", "system_prompt_file",
+         "file holding the system prompt, relative to the config file; not with system_prompt",
          &fileKey<&S::systemPromptFile>, &showString<&S::systemPromptFile>},
         {"ai", "history_messages", "earlier messages of the conversation sent along, 1..200",
          &integerKey<1, 200, &S::historyMessages>, &showInteger<&S::historyMessages>},
@@ -949,7 +954,7 @@ const QList<KeySpec> &keySpecs()
          &integerKey<1, 600, &S::aiTimeoutSeconds>, &showInteger<&S::aiTimeoutSeconds>},
         {"ai", "max_retries", "retries of a failed provider request, 0..10",
          &integerKey<0, 10, &S::aiMaxRetries>, &showInteger<&S::aiMaxRetries>},
-        {"ai", "rate_limit_per_user", "drafts per customer and minute, 1..100000",
+        {"ai", "rate_limit_per_user", "AI requests per customer and minute, 1..100000",
          &integerKey<1, 100000, &S::aiRateLimitPerUserPerMinute>,
          &showInteger<&S::aiRateLimitPerUserPerMinute>},
         {"ai", "prices",
@@ -978,8 +983,7 @@ const QList<KeySpec> &keySpecs()
          &showInteger<&S::openai, &P::maxTokens>},
         {"ai.local", "api_key", "optional key, for servers that ask for one",
          &stringKey<checkSecret, &S::local, &P::apiKey>, &showString<&S::local, &P::apiKey>},
-        {"ai.local", "base_url",
-         "http(s) URL of the OpenAI-compatible API, up to and including /v1",
+        {"ai.local", "base_url", "http(s) URL of the API, up to and including /v1",
          &stringKey<checkRequiredHttpUrl, &S::local, &P::baseUrl>,
          &showString<&S::local, &P::baseUrl>},
         {"ai.local", "model", "model name as the server knows it",
@@ -1012,7 +1016,7 @@ const QList<KeySpec> &keySpecs()
          &stringKey<checkAnything, &S::webhookSecret>, &showString<&S::webhookSecret>},
         {"channels.webhook", "timeout_ms", "outbound request timeout in milliseconds",
          &integerKey<1, kIntMax, &S::webhookTimeoutMs>, &showInteger<&S::webhookTimeoutMs>},
-        {"channels.webhook", "tolerance_s", "largest age of a signed timestamp, 1..86400 seconds",
+        {"channels.webhook", "tolerance_s", "seconds a signed timestamp may be off, 1..86400",
          &integerKey<1, 86400, &S::webhookToleranceSeconds>,
          &showInteger<&S::webhookToleranceSeconds>},
         {"channels.webhook", "sources",
@@ -1081,7 +1085,7 @@ const QList<KeySpec> &keySpecs()
          &showString<&S::discord, &Dc::gatewayUrl>},
         {"channels.twitter", "enabled", "receive and send X direct messages",
          &boolKey<&S::twitter, &X::enabled>, &showBool<&S::twitter, &X::enabled>},
-        {"channels.twitter", "bearer_token", "OAuth 2.0 user-context bearer token",
+        {"channels.twitter", "bearer_token", "bearer token of the X API",
          &stringKey<checkSecret, &S::twitter, &X::bearerToken>,
          &showString<&S::twitter, &X::bearerToken>},
         {"channels.twitter", "poll_interval_s", "seconds between polls for new messages, 1..86400",

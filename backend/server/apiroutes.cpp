@@ -117,6 +117,7 @@ void ApiRoutes::install(HttpServer &server)
                 bind(&ApiRoutes::replyToConversation));
     router.get(QStringLiteral("/api/v1/jobs"), bind(&ApiRoutes::listJobs));
     router.post(QStringLiteral("/api/v1/jobs/{id}/retry"), bind(&ApiRoutes::retryJob));
+    router.get(QStringLiteral("/api/v1/channels"), bind(&ApiRoutes::listChannels));
 }
 
 void ApiRoutes::health(const HttpRequest &, const HttpResponder &responder)
@@ -508,6 +509,27 @@ void ApiRoutes::listJobs(const HttpRequest &request, const HttpResponder &respon
                     {QStringLiteral("created_at"), MessageCodec::timestamp(job.createdAt)}});
             responder.sendJson(200, QJsonObject{{QStringLiteral("data"), data}});
         });
+}
+
+void ApiRoutes::listChannels(const HttpRequest &, const HttpResponder &responder)
+{
+    QJsonArray data;
+    const auto statuses = m_engine->channelStatuses();
+    for (const ChannelStatus &status : statuses) {
+        auto time = [](const QDateTime &at) {
+            return at.isValid() ? QJsonValue(MessageCodec::timestamp(at)) : QJsonValue(QJsonValue::Null);
+        };
+        data.append(QJsonObject{
+            {QStringLiteral("name"), status.name},
+            {QStringLiteral("healthy"), status.health.consecutiveFailures == 0},
+            {QStringLiteral("last_success_at"), time(status.health.lastSuccessAt)},
+            {QStringLiteral("last_error_at"), time(status.health.lastErrorAt)},
+            {QStringLiteral("last_error"), status.health.lastError.isEmpty()
+                                               ? QJsonValue(QJsonValue::Null)
+                                               : QJsonValue(status.health.lastError)},
+            {QStringLiteral("consecutive_failures"), status.health.consecutiveFailures}});
+    }
+    responder.sendJson(200, QJsonObject{{QStringLiteral("data"), data}});
 }
 
 void ApiRoutes::retryJob(const HttpRequest &request, const HttpResponder &responder)

@@ -39,6 +39,7 @@ private:
     void replyToConversation(const HttpRequest &request, const HttpResponder &responder);
     void listJobs(const HttpRequest &request, const HttpResponder &responder);
     void retryJob(const HttpRequest &request, const HttpResponder &responder);
+    void listChannels(const HttpRequest &request, const HttpResponder &responder);
 
     Engine *m_engine;
     MetricsRegistry *m_metrics;

@@ -7,6 +7,7 @@
 #include "server/apiroutes.h"
 #include "server/apitokenstore.h"
 #include "server/httpserver.h"
+#include "server/webhookroutes.h"
 
 #include <QThread>
 
@@ -66,6 +67,8 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
     m_server->setTokenStore(tokens);
     m_routes = new ApiRoutes(m_engine, m_metrics, m_server);
     m_routes->install(*m_server);
+    auto *webhooks = new WebhookRoutes(m_engine, m_server);
+    webhooks->install(*m_server);
     m_server->setResponseHook([requests, latency, ingest](const HttpRequest &request, int status,
                                                           double seconds) {
         const QString route =
