@@ -1,5 +1,8 @@
 #pragma once
 
+// Whoever creates the window installs the translations first (its strings are set once).
+#include "ui/translations.h"
+
 #include <QMainWindow>
 
 class QAction;

@@ -5,6 +5,7 @@
 
 #include <QCoro/QCoroTask>
 #include <QDateTime>
+#include <optional>
 
 namespace relaydesk {
 
@@ -21,6 +22,15 @@ struct ChannelHealth {
     QDateTime lastErrorAt;
     QString lastError;
     int consecutiveFailures = 0;
+};
+
+// Everything an adapter needs to deliver one outbound message.
+struct OutboundContext {
+    Message message; // content already final (an operator's edit applied)
+    Conversation conversation;
+    // The customer's newest message in the conversation, when there is one: adapters take the
+    // reply address from its metadata (chat id, channel id, e-mail Message-ID, ...).
+    std::optional<Message> lastInbound;
 };
 
 struct ChannelStatus {
@@ -42,7 +52,7 @@ public:
     virtual void start(InboundSink *sink) { Q_UNUSED(sink) }
     virtual void stop() {}
     virtual bool handles(Platform platform) const = 0;
-    virtual QCoro::Task<SendResult> send(Message message, Conversation conversation) = 0;
+    virtual QCoro::Task<SendResult> send(OutboundContext context) = 0;
 
     ChannelHealth health() const { return m_health; }
 

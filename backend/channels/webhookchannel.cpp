@@ -33,9 +33,10 @@ QByteArray WebhookChannel::payloadFor(const Message &message, const Conversation
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-QCoro::Task<SendResult> WebhookChannel::send(Message message, Conversation conversation)
+QCoro::Task<SendResult> WebhookChannel::send(OutboundContext context)
 {
-    const QByteArray body = payloadFor(message, conversation);
+    const Message &message = context.message;
+    const QByteArray body = payloadFor(message, context.conversation);
     QNetworkRequest request(m_outboundUrl);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setHeader(QNetworkRequest::UserAgentHeader,

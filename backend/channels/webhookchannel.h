@@ -19,7 +19,7 @@ public:
 
     QString name() const override;
     bool handles(Platform platform) const override;
-    QCoro::Task<SendResult> send(Message message, Conversation conversation) override;
+    QCoro::Task<SendResult> send(OutboundContext context) override;
 
     static QByteArray payloadFor(const Message &message, const Conversation &conversation);
 

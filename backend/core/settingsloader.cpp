@@ -170,8 +170,10 @@ QString checkEd25519PublicKey(const QString &key)
     static const QRegularExpression pattern(QStringLiteral("^[0-9A-Fa-f]{64}$"));
     if (key.isEmpty() || pattern.match(key).hasMatch())
         return {};
-    return QStringLiteral("expected the 64 hex digits of an Ed25519 public key, got %1")
-        .arg(quoted(key));
+    // Not quoted back: a secret pasted into the wrong key would end up in the log.
+    return QStringLiteral("expected the 64 hex digits of an Ed25519 public key, got %1 "
+                          "characters that are not")
+        .arg(key.size());
 }
 
 // SendGrid shows the verification key as bare base64 DER; PEM is what people paste from files.

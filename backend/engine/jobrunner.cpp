@@ -17,10 +17,6 @@ namespace relaydesk {
 
 namespace {
 
-struct SendContext {
-    Message message;
-    Conversation conversation;
-};
 
 
 constexpr int kHistoryMessages = 20;
@@ -295,30 +291,36 @@ ChannelAdapter *JobRunner::channelFor(Platform platform) const
 
 QCoro::Task<bool> JobRunner::runSend(const Job &job)
 {
-    QFuture<Outcome<SendContext>> read = m_engine->read<SendContext>(
-        [messageId = job.messageId](QSqlDatabase &db) -> Outcome<SendContext> {
-            auto message = MessageRepository(db).get(messageId);
+    QFuture<Outcome<OutboundContext>> read = m_engine->read<OutboundContext>(
+        [messageId = job.messageId](QSqlDatabase &db) -> Outcome<OutboundContext> {
+            MessageRepository messages(db);
+            auto message = messages.get(messageId);
             if (!message.isOk())
                 return message.error();
             auto conversation = ConversationRepository(db).get(message.value().conversationId);
             if (!conversation.isOk())
                 return conversation.error();
-            return SendContext{message.value(), conversation.value()};
+            auto lastInbound = messages.lastInbound(message.value().conversationId);
+            if (!lastInbound.isOk())
+                return lastInbound.error();
+            return OutboundContext{message.value(), conversation.value(), lastInbound.value()};
         });
-    const Outcome<SendContext> context = co_await read;
+    const Outcome<OutboundContext> context = co_await read;
     if (!context.isOk()) {
         const bool retryable = context.error().kind != ErrorKind::NotFound;
         const QString error = context.error().message;
         co_return co_await fail(job, error, retryable);
     }
 
-    const Message message = outboundMessage(job, context.value().message);
+    OutboundContext outbound = context.value();
+    outbound.message = outboundMessage(job, outbound.message);
+    const Message &message = outbound.message;
     ChannelAdapter *channel = channelFor(message.platform);
     if (!channel) {
         const QString error = noChannelError(message.platform);
         co_return co_await fail(job, error, false);
     }
-    const SendResult result = co_await channel->send(message, context.value().conversation);
+    const SendResult result = co_await channel->send(outbound);
     if (!result.ok) {
         const QString error = result.error;
         co_return co_await fail(job, error, result.retryable);

@@ -163,6 +163,20 @@ Outcome<QList<Message>> MessageRepository::recent(const QString &conversationId,
     return messages;
 }
 
+Outcome<std::optional<Message>> MessageRepository::lastInbound(const QString &conversationId)
+{
+    auto query = Database::exec(m_db,
+                                kSelect + QStringLiteral(" WHERE m.conversation_id = ? AND "
+                                                         "m.direction = 'inbound' ORDER BY m.id "
+                                                         "DESC LIMIT 1"),
+                                {conversationId});
+    if (!query.isOk())
+        return query.error();
+    if (query.value().next())
+        return std::optional<Message>(fromRow(query.value()));
+    return std::optional<Message>();
+}
+
 Outcome<std::optional<QString>>
 MessageRepository::findByClientMessageId(const QString &clientMessageId)
 {

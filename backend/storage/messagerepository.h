@@ -32,6 +32,8 @@ public:
     // conversation view).
     Outcome<QList<Message>> recent(const QString &conversationId, int limit);
     Outcome<std::optional<QString>> findByClientMessageId(const QString &clientMessageId);
+    // The customer's newest message in a conversation (where replies are addressed).
+    Outcome<std::optional<Message>> lastInbound(const QString &conversationId);
 
 private:
     QSqlDatabase m_db;
