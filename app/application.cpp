@@ -9,6 +9,7 @@
 
 #ifdef RELAYDESK_WITH_GUI
 #include "ui/mainwindow.h"
+#include "ui/translations.h"
 #include <QApplication>
 #include <QMessageBox>
 #endif
@@ -16,6 +17,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QThreadPool>
 #include <QTextStream>
 #include <csignal>
 #include <sys/socket.h>
@@ -137,6 +139,8 @@ int Application::run()
 
 bool Application::startEngine(QString *error)
 {
+    if (m_settings.threadPoolSize > 0)
+        QThreadPool::globalInstance()->setMaxThreadCount(m_settings.threadPoolSize);
     m_engine = std::make_unique<Engine>(m_settings);
     auto started = m_engine->start();
     if (!started.isOk()) {

@@ -594,6 +594,14 @@ private slots:
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             QVERIFY(window.inboxDock()->isHidden());
             QVERIFY(!window.inboxDock()->toggleViewAction()->isChecked());
+            // Destroyed while shown (the application quitting on SIGTERM): still saved.
+            window.inboxDock()->show();
+            window.addDockWidget(Qt::LeftDockWidgetArea, window.inboxDock());
+        }
+        {
+            MainWindow window(m_engine.get());
+            QCOMPARE(window.dockWidgetArea(window.inboxDock()), Qt::LeftDockWidgetArea);
+            QVERIFY(!window.inboxDock()->isHidden());
         }
     }
 

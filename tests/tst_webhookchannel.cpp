@@ -59,7 +59,7 @@ class TestWebhookChannel : public QObject
 
     SendResult send(WebhookChannel &channel, const Message &message = outbound())
     {
-        return QCoro::waitFor(channel.send(message, conversation()));
+        return QCoro::waitFor(channel.send(OutboundContext{message, conversation(), std::nullopt}));
     }
 
 private slots:

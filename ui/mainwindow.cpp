@@ -80,7 +80,12 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_model->reload();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Quitting on a signal destroys the window without a close event; keep its layout anyway.
+    if (isVisible())
+        saveWindowState();
+}
 
 void MainWindow::createActions()
 {

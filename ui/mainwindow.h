@@ -1,7 +1,6 @@
 #pragma once
 
 // Whoever creates the window installs the translations first (its strings are set once).
-#include "ui/translations.h"
 
 #include <QMainWindow>
 

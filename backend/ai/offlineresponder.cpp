@@ -21,10 +21,12 @@ QString normalised(const QString &text)
 OfflineResponder::OfflineResponder(QList<CannedAnswer> answers, QString defaultReply)
     : m_answers(std::move(answers))
     , m_defaultReply(std::move(defaultReply))
-{
-}
+{}
 
-QString OfflineResponder::name() const { return QStringLiteral("offline"); }
+QString OfflineResponder::name() const
+{
+    return QStringLiteral("offline");
+}
 
 QString OfflineResponder::replyFor(const QString &customerText, int maxLength) const
 {

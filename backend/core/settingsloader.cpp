@@ -171,9 +171,12 @@ QString checkEd25519PublicKey(const QString &key)
     if (key.isEmpty() || pattern.match(key).hasMatch())
         return {};
     // Not quoted back: a secret pasted into the wrong key would end up in the log.
-    return QStringLiteral("expected the 64 hex digits of an Ed25519 public key, got %1 "
-                          "characters that are not")
-        .arg(key.size());
+    if (key.size() != 64)
+        return QStringLiteral("expected the 64 hex digits of an Ed25519 public key, got %1 "
+                              "characters")
+            .arg(key.size());
+    return QStringLiteral("expected the 64 hex digits of an Ed25519 public key, got other "
+                          "characters too");
 }
 
 // SendGrid shows the verification key as bare base64 DER; PEM is what people paste from files.

@@ -24,11 +24,14 @@ struct SettingsSources {
 // Resolves Settings with the precedence command line > environment > TOML config file >
 // defaults. Every problem found in any source is reported at once, so a user fixes a config
 // file in one round instead of one error per start.
-class SettingsLoader {
+class SettingsLoader
+{
 public:
     // On failure: ErrorKind::Invalid, a printable multi-line message, and one FieldError per
     // problem. FieldError::field says where ("config.toml:7 queue.size", "environment PORT",
     // "--listen"); FieldError::message says why ("expected a positive integer, got -1").
+    // Relative paths in the config file (TLS files, the system prompt file) are taken relative to
+    // that file's directory and returned absolute.
     static Outcome<Settings> load(const SettingsSources &sources);
 
     // Epilog for --help: environment variables and config file keys, one line each.

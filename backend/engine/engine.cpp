@@ -109,7 +109,7 @@ void Engine::stop(int graceMs)
                               Qt::BlockingQueuedConnection);
     QElapsedTimer waited;
     waited.start();
-    while (m_runner->inFlight() > 0 && waited.elapsed() < graceMs)
+    while (!m_runner->isIdle() && waited.elapsed() < graceMs)
         QThread::msleep(5);
     QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->releaseRunning(); },
                               Qt::BlockingQueuedConnection);
@@ -183,6 +183,7 @@ QFuture<Outcome<Message>> Engine::approve(const QString &messageId, const QStrin
                 wakeRunner();
                 Q_EMIT messageStateChanged(result.value().conversationId, result.value().id,
                                            result.value().state);
+                Q_EMIT conversationChanged(result.value().conversationId);
             }
             return result;
         });
@@ -194,9 +195,11 @@ QFuture<Outcome<Message>> Engine::reject(const QString &messageId, const QString
     return write<Message>(
                [=](PipelineWrites &writes) { return writes.reject(messageId, reason, actor); })
         .then([this](const Outcome<Message> &result) {
-            if (result.isOk())
+            if (result.isOk()) {
                 Q_EMIT messageStateChanged(result.value().conversationId, result.value().id,
                                            result.value().state);
+                Q_EMIT conversationChanged(result.value().conversationId);
+            }
             return result;
         });
 }

@@ -1,6 +1,11 @@
 #include "engine/jobrunner.h"
 
 #include "ai/offlineresponder.h"
+#include "channels/discordchannel.h"
+#include "channels/sendgridchannel.h"
+#include "channels/telegramchannel.h"
+#include "channels/twiliochannel.h"
+#include "channels/twitterchannel.h"
 #include "channels/webhookchannel.h"
 #include "core/uuid7.h"
 #include "engine/engine.h"
@@ -45,6 +50,17 @@ void JobRunner::initialise()
             m_network, QUrl(m_settings.webhookOutboundUrl), m_settings.webhookSecret,
             m_settings.webhookTimeoutMs));
     }
+    if (m_settings.twitter.enabled)
+        m_channels.push_back(std::make_unique<TwitterChannel>(m_network, m_settings.twitter));
+    if (m_settings.telegram.enabled)
+        m_channels.push_back(std::make_unique<TelegramChannel>(m_network, m_settings.telegram));
+    if (m_settings.discord.enabled)
+        m_channels.push_back(std::make_unique<DiscordChannel>(m_network, m_settings.discord));
+    if (m_settings.twilio.enabled)
+        m_channels.push_back(
+            std::make_unique<TwilioChannel>(m_network, m_settings.twilio, m_settings.publicUrl));
+    if (m_settings.sendgrid.enabled)
+        m_channels.push_back(std::make_unique<SendGridChannel>(m_network, m_settings.sendgrid));
     // Retries scheduled for later and jobs enqueued by other instances are found by polling.
     m_pollTimer = new QTimer(this);
     m_pollTimer->setInterval(200);
@@ -203,6 +219,7 @@ void JobRunner::announceFailure(const Job &job, const Outcome<bool> &recorded)
     Q_EMIT m_engine->messageStateChanged(
         conversationId, job.messageId,
         toString(recorded.value() ? EventType::DeadLettered : EventType::Failed));
+    Q_EMIT m_engine->conversationChanged(conversationId);
 }
 
 QCoro::Task<bool> JobRunner::runDraft(const Job &job)

@@ -42,6 +42,8 @@ public:
     // Gives the leases of jobs still running back to the queue (shutdown after the grace time).
     void releaseRunning();
     int inFlight() const { return m_inFlight.load(); }
+    // Nothing running and no claim on its way: safe to tear down.
+    bool isIdle() const { return m_inFlight.load() == 0 && !m_claiming.load(); }
 
 private:
     void pump();
@@ -71,7 +73,7 @@ private:
     std::vector<std::unique_ptr<ChannelAdapter>> m_channels;
     QTimer *m_pollTimer = nullptr;
     QTimer *m_maintenanceTimer = nullptr;
-    bool m_claiming = false;
+    std::atomic<bool> m_claiming{false};
     bool m_shuttingDown = false;
     std::atomic<bool> m_wakePending{false};
     QSet<QString> m_runningJobs;

@@ -136,10 +136,11 @@ Outcome<IngestResult> PipelineWrites::ingestOutbound(Message message)
     auto conversation = thread(message);
     if (!conversation.isOk())
         return conversation.error();
-    return reply(conversation.value().id, std::move(message));
+    return reply(conversation.value().id, std::move(message), true);
 }
 
-Outcome<IngestResult> PipelineWrites::reply(const QString &conversationId, Message message)
+Outcome<IngestResult> PipelineWrites::reply(const QString &conversationId, Message message,
+                                            bool keepPlatform)
 {
     if (message.conversationId.isEmpty()) { // not threaded yet: a reply through the API
         auto duplicate = findDuplicate(message);
@@ -155,8 +156,8 @@ Outcome<IngestResult> PipelineWrites::reply(const QString &conversationId, Messa
     message.id = Uuid7::generate();
     message.conversationId = c.id;
     message.direction = Direction::Outbound;
-    if (message.platform == Platform::Webhook || message.userId.isEmpty())
-        message.platform = message.userId.isEmpty() ? c.platform : message.platform;
+    if (!keepPlatform)
+        message.platform = c.platform;
     if (message.userId.isEmpty())
         message.userId = c.participants.value(0);
     if (message.priority == Priority::Normal)

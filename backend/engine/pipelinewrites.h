@@ -39,7 +39,10 @@ public:
     // then queued for sending.
     Outcome<IngestResult> ingestOutbound(Message message);
     // An operator or bot reply inside a known conversation.
-    Outcome<IngestResult> reply(const QString &conversationId, Message message);
+    // The reply goes out on the conversation's platform unless `keepPlatform` (the send API
+    // names it).
+    Outcome<IngestResult> reply(const QString &conversationId, Message message,
+                                bool keepPlatform = false);
 
     // Stores the AI draft for the conversation and completes the draft job; under `auto` the
     // draft is approved and queued for sending in the same transaction.

@@ -102,7 +102,9 @@ void ApiRoutes::install(HttpServer &server)
     };
     router.get(QStringLiteral("/health"), bind(&ApiRoutes::health));
     router.get(QStringLiteral("/ready"), bind(&ApiRoutes::ready));
-    router.get(QStringLiteral("/metrics"), bind(&ApiRoutes::metrics));
+    const Settings &settings = m_engine->settings();
+    if (settings.metricsEnabled && settings.metricsPort == 0)
+        router.get(QStringLiteral("/metrics"), bind(&ApiRoutes::metrics));
     router.post(QStringLiteral("/message"), bind(&ApiRoutes::postMessage));
     router.post(QStringLiteral("/api/v1/messages"), bind(&ApiRoutes::postMessage));
     router.post(QStringLiteral("/api/v1/messages/send"), bind(&ApiRoutes::sendMessage));
@@ -118,6 +120,15 @@ void ApiRoutes::install(HttpServer &server)
     router.get(QStringLiteral("/api/v1/jobs"), bind(&ApiRoutes::listJobs));
     router.post(QStringLiteral("/api/v1/jobs/{id}/retry"), bind(&ApiRoutes::retryJob));
     router.get(QStringLiteral("/api/v1/channels"), bind(&ApiRoutes::listChannels));
+}
+
+void ApiRoutes::installMetricsOnly(HttpServer &server)
+{
+    server.router().get(QStringLiteral("/metrics"),
+                        [this](const HttpRequest &request, HttpResponder responder) {
+                            metrics(request, responder);
+                        });
+    server.setPublicRoutePredicate([](const QString &) { return true; });
 }
 
 void ApiRoutes::health(const HttpRequest &, const HttpResponder &responder)

@@ -21,7 +21,10 @@ class ApiRoutes : public QObject
 public:
     ApiRoutes(Engine *engine, MetricsRegistry *metrics, QObject *parent = nullptr);
 
+    // The API routes; /metrics too unless metrics are disabled or served on their own port.
     void install(HttpServer &server);
+    // Only /metrics, for the dedicated `[metrics] port` listener (scrapers carry no token there).
+    void installMetricsOnly(HttpServer &server);
 
 private:
     void health(const HttpRequest &request, const HttpResponder &responder);

@@ -84,6 +84,12 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
     });
     m_server->moveToThread(m_thread.get());
     QObject::connect(m_thread.get(), &QThread::finished, m_server, &QObject::deleteLater);
+    if (settings.metricsEnabled && settings.metricsPort != 0) {
+        m_metricsServer = new HttpServer;
+        m_routes->installMetricsOnly(*m_metricsServer);
+        m_metricsServer->moveToThread(m_thread.get());
+        QObject::connect(m_thread.get(), &QThread::finished, m_metricsServer, &QObject::deleteLater);
+    }
     m_thread->start();
 
     QString error;
@@ -95,6 +101,13 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
             listening = m_server->listen(address, settings.listenPort, &error);
             if (listening)
                 m_port = m_server->port();
+            if (listening && m_metricsServer) {
+                listening = m_metricsServer->listen(address, quint16(settings.metricsPort), &error);
+                if (listening)
+                    m_metricsPort = m_metricsServer->port();
+                else
+                    error = QStringLiteral("metrics port %1: %2").arg(settings.metricsPort).arg(error);
+            }
         },
         Qt::BlockingQueuedConnection);
     if (!listening) {
@@ -115,6 +128,7 @@ void ApiServer::stop()
     // The server (and the routes, its child) are deleted on their thread as it finishes.
     m_thread.reset();
     m_server = nullptr;
+    m_metricsServer = nullptr;
     m_routes = nullptr;
 }
 

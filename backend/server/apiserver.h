@@ -29,6 +29,7 @@ public:
     Outcome<quint16> start(const Settings &settings);
     void stop();
     quint16 port() const { return m_port; }
+    quint16 metricsPort() const { return m_metricsPort; }
     // Where the generated token was stored, empty when tokens were configured.
     QString generatedTokenPath() const { return m_generatedTokenPath; }
 
@@ -39,9 +40,11 @@ private:
     Engine *m_engine;
     MetricsRegistry *m_metrics;
     std::unique_ptr<QThread, ThreadStopper> m_thread;
-    HttpServer *m_server = nullptr; // lives on m_thread
+    HttpServer *m_server = nullptr;        // lives on m_thread
+    HttpServer *m_metricsServer = nullptr; // only with a dedicated [metrics] port
     ApiRoutes *m_routes = nullptr;  // lives on m_thread
     quint16 m_port = 0;
+    quint16 m_metricsPort = 0;
     QString m_generatedTokenPath;
 };
 

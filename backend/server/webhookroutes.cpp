@@ -3,8 +3,12 @@
 #include "channels/webhooksigner.h"
 #include "core/messagecodec.h"
 #include "engine/engine.h"
+#include "server/discordwebhook.h"
 #include "server/httpserver.h"
 #include "server/problem.h"
+#include "server/sendgridwebhook.h"
+#include "server/telegramwebhook.h"
+#include "server/twiliowebhook.h"
 #include "storage/channelstore.h"
 
 namespace relaydesk {
@@ -21,6 +25,10 @@ void WebhookRoutes::install(HttpServer &server)
                          [this](const HttpRequest &request, HttpResponder responder) {
                              generic(request, responder);
                          });
+    (new TelegramWebhook(this))->install(server);
+    (new DiscordWebhook(this))->install(server);
+    (new TwilioWebhook(this))->install(server);
+    (new SendGridWebhook(this))->install(server);
 }
 
 QJsonObject WebhookRoutes::loggableHeaders(const HttpRequest &request)

@@ -13,6 +13,12 @@ const QString kColumns = QStringLiteral(
     "c.id, c.platform, c.thread_key, c.participants, c.status, c.priority, c.labels, c.assignee, "
     "c.ai_mode, c.last_activity_at, c.created_at");
 
+// AI drafts whose newest event is still `drafted`: what waits for an operator.
+const QString kPendingDrafts = QStringLiteral(
+    "(SELECT COUNT(*) FROM messages d WHERE d.conversation_id = c.id AND d.author_kind = 'ai' AND "
+    "(SELECT e.type FROM message_events e WHERE e.message_id = d.id ORDER BY e.id DESC LIMIT 1) = "
+    "'drafted')");
+
 Conversation fromRow(const QSqlQuery &query)
 {
     Conversation c;
@@ -44,7 +50,8 @@ Outcome<Conversation> ConversationRepository::get(const QString &id)
         m_db,
         QStringLiteral("SELECT ") + kColumns
             + QStringLiteral(", (SELECT content FROM messages m WHERE m.conversation_id = c.id "
-                             "ORDER BY m.id DESC LIMIT 1) FROM conversations c WHERE c.id = ?"),
+                             "ORDER BY m.id DESC LIMIT 1), ")
+            + kPendingDrafts + QStringLiteral(" FROM conversations c WHERE c.id = ?"),
         {id});
     if (!query.isOk())
         return query.error();
@@ -53,6 +60,7 @@ Outcome<Conversation> ConversationRepository::get(const QString &id)
                                               QStringLiteral("conversation %1 not found").arg(id));
     Conversation c = fromRow(query.value());
     c.lastMessagePreview = query.value().value(11).toString().left(200);
+    c.pendingDrafts = query.value().value(12).toInt();
     return c;
 }
 
@@ -214,10 +222,8 @@ Outcome<Page<Conversation>> ConversationRepository::list(const ConversationFilte
     }
     QString sql = QStringLiteral("SELECT ") + kColumns +
                   QStringLiteral(", (SELECT content FROM messages m WHERE m.conversation_id = c.id "
-                                 "ORDER BY m.id DESC LIMIT 1), (SELECT COUNT(*) FROM messages d "
-                                 "WHERE d.conversation_id = c.id AND d.author_kind = 'ai' AND "
-                                 "(SELECT e.type FROM message_events e WHERE e.message_id = d.id "
-                                 "ORDER BY e.id DESC LIMIT 1) = 'drafted') FROM conversations c");
+                                 "ORDER BY m.id DESC LIMIT 1), ") +
+                  kPendingDrafts + QStringLiteral(" FROM conversations c");
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
     sql += QStringLiteral(" ORDER BY c.id DESC LIMIT ") + QString::number(limit + 1);

@@ -4,6 +4,7 @@
 #include <QEventLoop>
 #include <QHostAddress>
 #include <QMutexLocker>
+#include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -380,6 +381,12 @@ void FakeHttpServer::setHandler(Handler handler)
     m_handler = std::move(handler);
 }
 
+void FakeHttpServer::setDeferrer(Deferrer deferrer)
+{
+    QMutexLocker locker(&m_mutex);
+    m_deferrer = std::move(deferrer);
+}
+
 void FakeHttpServer::queueResponse(const FakeResponse &response)
 {
     QMutexLocker locker(&m_mutex);
@@ -548,6 +555,8 @@ bool FakeHttpServer::handleNextRequest(QTcpSocket *socket)
     if (!connectionFor(socket))
         return false;
 
+    if (defer(socket, request))
+        return false;
     const FakeResponse response = nextResponse(request);
     if (response.delayMs > 0) {
         QTimer::singleShot(response.delayMs, socket, [this, socket, response] {
@@ -559,6 +568,38 @@ bool FakeHttpServer::handleNextRequest(QTcpSocket *socket)
     respond(socket, response);
     const Connection *after = connectionFor(socket);
     return after && !after->busy;
+}
+
+bool FakeHttpServer::defer(QTcpSocket *socket, const RecordedRequest &request)
+{
+    Deferrer deferrer;
+    {
+        QMutexLocker locker(&m_mutex);
+        deferrer = m_deferrer;
+    }
+    if (!deferrer)
+        return false;
+    // Guards by object and connection id: the socket may be gone, and a new connection may reuse
+    // its address, by the time the answer comes.
+    const QPointer<FakeHttpServer> self(this);
+    const QPointer<QTcpSocket> guard(socket);
+    const quint64 connectionId = connectionFor(socket)->id;
+    const auto answered = std::make_shared<bool>(false);
+    DeferredAnswer answer;
+    answer.isOpen = [self, guard, connectionId, answered] {
+        if (*answered || !self || !guard)
+            return false;
+        const Connection *connection = self->connectionFor(guard.data());
+        return connection && connection->id == connectionId && !connection->closing;
+    };
+    answer.send = [self, guard, answered, isOpen = answer.isOpen](const FakeResponse &response) {
+        if (!isOpen())
+            return false;
+        *answered = true;
+        self->respond(guard.data(), response);
+        return true;
+    };
+    return deferrer(request, answer);
 }
 
 FakeResponse FakeHttpServer::nextResponse(const RecordedRequest &request)

@@ -44,6 +44,19 @@ public:
 
     // Answers every request for which no queued response is left. Default: 200 "{}" JSON.
     void setHandler(Handler handler);
+
+    // A request whose answer comes later (a long poll held until an event or its timeout).
+    // Both functions must be called on the server's thread.
+    struct DeferredAnswer {
+        // True while the client still waits: it has not hung up and nothing was answered yet.
+        std::function<bool()> isOpen;
+        // Answers once; false when the client hung up meanwhile or it was answered before.
+        std::function<bool(const FakeResponse &)> send;
+    };
+    // Consulted for every request before the queue and the handler; returning true takes the
+    // request, which must then be answered through the DeferredAnswer. Empty: no deferral.
+    using Deferrer = std::function<bool(const RecordedRequest &, const DeferredAnswer &)>;
+    void setDeferrer(Deferrer deferrer);
     // Scripted answers, consumed one per request in order before the handler is consulted.
     void queueResponse(const FakeResponse &response);
     int queuedResponseCount() const;
@@ -72,6 +85,7 @@ private:
     // Parses and answers one buffered request; true if the connection is idle again.
     bool handleNextRequest(QTcpSocket *socket);
     FakeResponse nextResponse(const RecordedRequest &request);
+    bool defer(QTcpSocket *socket, const RecordedRequest &request);
     void respond(QTcpSocket *socket, const FakeResponse &response);
     void sendNextChunk(QTcpSocket *socket);
     void finishResponse(QTcpSocket *socket);
@@ -87,6 +101,7 @@ private:
     QList<RecordedRequest> m_requests;
     QQueue<FakeResponse> m_queue;
     Handler m_handler;
+    Deferrer m_deferrer;
 };
 
 } // namespace relaydesk

@@ -1,0 +1,308 @@
+#include "ai/providerrouter.h"
+
+#include "ai/anthropicprovider.h"
+#include "ai/openaiprovider.h"
+#include "ai/retrytiming.h"
+#include "ai/usagemeter.h"
+#include "core/clock.h"
+#include "core/uuid7.h"
+#include "observability/logger.h"
+
+#include <QCoro/QCoroTimer>
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+
+namespace relaydesk {
+
+ProviderRouter::ProviderRouter(PromptBuilder prompts, std::unique_ptr<OfflineResponder> offline,
+                               PriceTable prices, RouterOptions options)
+    : m_prompts(std::move(prompts))
+    , m_offline(std::move(offline))
+    , m_prices(std::move(prices))
+    , m_options(options)
+    , m_random([] { return QRandomGenerator::global()->generateDouble(); })
+{
+    m_options.maxRetries = std::max(0, m_options.maxRetries);
+}
+
+ProviderRouter::~ProviderRouter() = default;
+
+std::unique_ptr<ProviderRouter> ProviderRouter::fromSettings(const Settings &settings,
+                                                             QNetworkAccessManager *network,
+                                                             int promptTokenBudget)
+{
+    RouterOptions options;
+    options.maxRetries = settings.aiMaxRetries;
+    auto router = std::make_unique<ProviderRouter>(
+        PromptBuilder(PromptBuilder::optionsFrom(settings, promptTokenBudget)),
+        std::make_unique<OfflineResponder>(settings.offlineAnswers, settings.offlineDefaultReply),
+        PriceTable(settings.modelPrices), options);
+    CircuitBreaker::Options breaker;
+    breaker.failureThreshold = std::max(1, settings.breakerFailureThreshold);
+    breaker.cooldownMs = std::max(1, settings.breakerCooldownSeconds) * 1000LL;
+    const int timeoutMs = std::max(1, settings.aiTimeoutSeconds) * 1000;
+    auto configFor = [timeoutMs](const QString &name, const AiProviderSettings &provider) {
+        return ProviderConfig{name,           QUrl(provider.baseUrl), provider.apiKey,
+                              provider.model, provider.maxTokens,     timeoutMs};
+    };
+
+    QStringList added;
+    const QStringList chain = settings.aiChain;
+    for (qsizetype i = 0; i < chain.size(); ++i) {
+        const QString name = chain.at(i).trimmed().toLower();
+        if (name == QLatin1String("offline")) {
+            if (i + 1 < chain.size())
+                qCWarning(lcAi).noquote()
+                    << "[ai] chain: providers after \"offline\" are never reached:"
+                    << chain.mid(i + 1).join(QStringLiteral(", "));
+            break;
+        }
+        if (added.contains(name))
+            continue;
+        if (name == QLatin1String("anthropic") || name == QLatin1String("openai")) {
+            const AiProviderSettings &provider =
+                name == QLatin1String("anthropic") ? settings.anthropic : settings.openai;
+            if (provider.apiKey.isEmpty()) {
+                qCWarning(lcAi).noquote() << "[ai] chain names" << name
+                                          << "but it has no api_key (set [ai." + name +
+                                                 "] api_key or the environment variable)"
+                                          << "- leaving it out";
+                continue;
+            }
+            if (name == QLatin1String("anthropic"))
+                router->addProvider(
+                    std::make_unique<AnthropicProvider>(network, configFor(name, provider)),
+                    breaker);
+            else
+                router->addProvider(
+                    std::make_unique<OpenAiProvider>(network, configFor(name, provider),
+                                                     OpenAiProvider::Flavour::OpenAi),
+                    breaker);
+        } else if (name == QLatin1String("local")) {
+            router->addProvider(
+                std::make_unique<OpenAiProvider>(network, configFor(name, settings.local),
+                                                 OpenAiProvider::Flavour::Compatible),
+                breaker);
+        } else {
+            qCWarning(lcAi).noquote() << "[ai] chain: unknown provider" << name
+                                      << "(known: anthropic, openai, local, offline)";
+            continue;
+        }
+        added << name;
+    }
+    qCInfo(lcAi).noquote() << "AI provider chain:" << router->chain().join(QStringLiteral(" -> "));
+    return router;
+}
+
+void ProviderRouter::addProvider(std::unique_ptr<ChatProvider> provider,
+                                 CircuitBreaker::Options breaker)
+{
+    m_links.push_back(Link{std::move(provider), std::make_unique<CircuitBreaker>(breaker)});
+}
+
+QString ProviderRouter::name() const
+{
+    return QStringLiteral("router");
+}
+
+void ProviderRouter::setUsageSink(UsageSink sink)
+{
+    m_usageSink = std::move(sink);
+}
+
+void ProviderRouter::setMeter(UsageMeter *meter)
+{
+    m_meter = meter;
+}
+
+void ProviderRouter::setRandom(std::function<double()> random)
+{
+    if (random)
+        m_random = std::move(random);
+}
+
+QStringList ProviderRouter::chain() const
+{
+    QStringList names;
+    for (const Link &link : m_links)
+        names << link.provider->name();
+    names << m_offline->name();
+    return names;
+}
+
+QList<ProviderStatus> ProviderRouter::statuses() const
+{
+    QList<ProviderStatus> list;
+    for (const Link &link : m_links)
+        list.append(ProviderStatus{link.provider->name(), link.provider->model(),
+                                   link.breaker->snapshot()});
+    return list;
+}
+
+CircuitBreaker *ProviderRouter::breaker(const QString &providerName) const
+{
+    for (const Link &link : m_links) {
+        if (link.provider->name() == providerName)
+            return link.breaker.get();
+    }
+    return nullptr;
+}
+
+// GCC 12 miscompiles some temporaries in coroutine bodies (destroying them twice): the
+// coroutines below await and branch only on named locals and keep their logic in plain functions.
+QCoro::Task<Outcome<Draft>> ProviderRouter::draft(DraftRequest request)
+{
+    const Prompt prompt = m_prompts.build(request);
+    const QString conversationId = request.conversation.id;
+    QStringList failures;
+    for (std::size_t index = 0; index < m_links.size(); ++index) {
+        Link &link = m_links[index];
+        const bool usable = admit(link, prompt, failures);
+        if (!usable)
+            continue;
+        QCoro::Task<ProviderReply> pending =
+            callWithRetries(link, prompt, request.progress, conversationId);
+        const ProviderReply reply = co_await pending;
+        if (reply.ok()) {
+            const Outcome<Draft> written = draftFrom(link, reply, request.maxLength, failures);
+            co_return written;
+        }
+        failures << describe(link.provider->name(), reply);
+    }
+    const Outcome<Draft> fallback = offlineDraft(request, failures);
+    co_return fallback;
+}
+
+QCoro::Task<ProviderReply> ProviderRouter::callWithRetries(Link &link, const Prompt &prompt,
+                                                           ChatProvider::TextCallback onText,
+                                                           QString conversationId)
+{
+    ProviderReply reply;
+    for (int attempt = 0;; ++attempt) {
+        QCoro::Task<ProviderReply> pending = link.provider->complete(prompt, onText);
+        reply = co_await pending;
+        account(link, reply, conversationId);
+        const qint64 wait = retryDelay(reply, attempt);
+        if (wait < 0)
+            break;
+        qCInfo(lcAi).noquote() << describe(link.provider->name(), reply) << "- retrying in" << wait
+                               << "ms";
+        QCoro::Task<> pause = QCoro::sleepFor(std::chrono::milliseconds(wait));
+        co_await pause;
+        const bool again = link.breaker->tryAcquire();
+        if (!again)
+            break;
+    }
+    co_return reply;
+}
+
+bool ProviderRouter::admit(Link &link, const Prompt &prompt, QStringList &failures) const
+{
+    if (prompt.messages.isEmpty()) {
+        failures << QStringLiteral("%1: nothing to answer in the conversation")
+                        .arg(link.provider->name());
+        return false;
+    }
+    if (!link.breaker->tryAcquire()) {
+        failures << QStringLiteral("%1: circuit open").arg(link.provider->name());
+        if (m_meter)
+            m_meter->record(UsageRecord{QString(), link.provider->name(), link.provider->model(),
+                                        QString(), 0, 0, 0, toString(CallOutcome::CircuitOpen), 0,
+                                        QDateTime()});
+        return false;
+    }
+    return true;
+}
+
+void ProviderRouter::account(Link &link, const ProviderReply &reply, const QString &conversationId)
+{
+    if (reply.ok())
+        link.breaker->recordSuccess();
+    else
+        link.breaker->recordFailure();
+    UsageRecord record;
+    record.id = Uuid7::generate();
+    record.provider = link.provider->name();
+    record.model = reply.model.isEmpty() ? link.provider->model() : reply.model;
+    record.conversationId = conversationId;
+    record.inputTokens = reply.inputTokens;
+    record.outputTokens = reply.outputTokens;
+    record.latencyMs = reply.latencyMs;
+    record.outcome = toString(reply.outcome);
+    record.cost =
+        m_prices.cost(record.model, link.provider->model(), reply.inputTokens, reply.outputTokens);
+    record.createdAt = Clock::now();
+    if (!reply.ok())
+        qCWarning(lcAi).noquote() << describe(record.provider, reply);
+    if (m_meter)
+        m_meter->record(record);
+    if (m_usageSink)
+        m_usageSink(record);
+}
+
+qint64 ProviderRouter::retryDelay(const ProviderReply &reply, int attempt) const
+{
+    if (!reply.retryable() || attempt >= m_options.maxRetries)
+        return -1;
+    if (reply.retryAfterMs >= 0)
+        return reply.retryAfterMs <= m_options.maxRetryDelayMs ? reply.retryAfterMs : -1;
+    return RetryTiming::backoffMs(attempt, m_random());
+}
+
+Outcome<Draft> ProviderRouter::draftFrom(const Link &link, const ProviderReply &reply,
+                                         int maxLength, const QStringList &failures) const
+{
+    return Draft{OfflineResponder::fitToLength(reply.text.trimmed(), maxLength),
+                 link.provider->name(), reply.model, noteFrom(failures)};
+}
+
+Outcome<Draft> ProviderRouter::offlineDraft(const DraftRequest &request,
+                                            const QStringList &failures)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QString customerText;
+    for (auto it = request.history.crbegin(); it != request.history.crend(); ++it) {
+        if (it->authorKind == AuthorKind::Customer) {
+            customerText = it->content;
+            break;
+        }
+    }
+    Draft draft{m_offline->replyFor(customerText, request.maxLength), m_offline->name(),
+                QStringLiteral("canned"), noteFrom(failures)};
+    UsageRecord record{Uuid7::generate(),
+                       draft.provider,
+                       draft.model,
+                       request.conversation.id,
+                       0,
+                       0,
+                       clock.elapsed(),
+                       toString(CallOutcome::Success),
+                       0,
+                       Clock::now()};
+    if (m_meter)
+        m_meter->record(record);
+    if (m_usageSink)
+        m_usageSink(record);
+    if (request.progress)
+        request.progress(draft.text);
+    return draft;
+}
+
+QString ProviderRouter::describe(const QString &provider, const ProviderReply &reply)
+{
+    QString text = provider + QStringLiteral(": ") + toString(reply.outcome);
+    if (reply.httpStatus > 0)
+        text += QStringLiteral(" (HTTP %1)").arg(reply.httpStatus);
+    if (!reply.errorMessage.isEmpty())
+        text += QStringLiteral(" ") + reply.errorMessage.left(200);
+    return text;
+}
+
+QString ProviderRouter::noteFrom(const QStringList &failures)
+{
+    return failures.isEmpty() ? QString()
+                              : QStringLiteral("after ") + failures.join(QStringLiteral("; "));
+}
+
+} // namespace relaydesk

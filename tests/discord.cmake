@@ -1,0 +1,1 @@
+relaydesk_add_test(NAME tst_discordgateway LIBS relaydesk_channels relaydesk_fakes)
