@@ -49,6 +49,7 @@ private slots:
     void backoffGrowsWithJitter();
     void storedSessionIsResumedOnStart();
     void silentServerTimesOutWaitingForHello();
+    void unreachableGatewayIsRetried();
     void sessionCodecAndUrls();
 };
 
@@ -64,9 +65,9 @@ void TestDiscordGateway::fakeServesTheRecordedShapes()
                  .value(QStringLiteral("heartbeat_interval"))
                  .toInt(),
              41250);
-    const QJsonObject ready =
+    const QJsonObject recordedReady =
         FakeDiscordGateway::fixture(QStringLiteral("gateway_ready_recorded.json"));
-    QCOMPARE(ready.value(QStringLiteral("t")).toString(), QStringLiteral("READY"));
+    QCOMPARE(recordedReady.value(QStringLiteral("t")).toString(), QStringLiteral("READY"));
     QCOMPARE(FakeDiscordGateway::firstSessionId(),
              QStringLiteral("bf8eb88e4939e52df093261f3abbc638"));
     QCOMPARE(FakeDiscordGateway::botUserId(), QStringLiteral("1030118727418646629"));
@@ -420,6 +421,27 @@ void TestDiscordGateway::silentServerTimesOutWaitingForHello()
     QVERIFY(lost.first().at(0).toString().contains(QStringLiteral("HELLO")));
     QVERIFY(gateway.isRunning()); // it keeps trying
     gateway.stop();
+}
+
+void TestDiscordGateway::unreachableGatewayIsRetried()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe; // a port that was free a moment ago and has no listener now
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    DiscordGateway gateway(kToken,
+                           QUrl(QStringLiteral("ws://127.0.0.1:%1/?v=10&encoding=json").arg(port)),
+                           fastOptions());
+    QSignalSpy lost(&gateway, &DiscordGateway::connectionLost);
+    gateway.start();
+    QTRY_VERIFY_WITH_TIMEOUT(lost.size() >= 3, 5000);
+    QVERIFY(gateway.isRunning());
+    gateway.stop();
+    const int after = lost.size();
+    QTest::qWait(500);
+    QCOMPARE(lost.size(), after); // stop() ends the retries
 }
 
 void TestDiscordGateway::sessionCodecAndUrls()

@@ -145,6 +145,7 @@ private:
     QString waitForDraft(const QString &conversationId);
     QJsonObject waitForMessageState(const QString &messageId, const QString &state);
     SendResult send(TelegramChannel &channel, const OutboundContext &context);
+    QString savedOffset();
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<FakeTelegram> m_telegram;
@@ -260,7 +261,7 @@ QJsonArray TestTelegramChannel::customerMessages()
 QString TestTelegramChannel::waitForDraft(const QString &conversationId)
 {
     QString draftId;
-    QTest::qWaitFor(
+    [[maybe_unused]] const bool found = QTest::qWaitFor(
         [&] {
             const QJsonArray messages =
                 get(QStringLiteral("/api/v1/conversations/") + conversationId)
@@ -294,6 +295,15 @@ QJsonObject TestTelegramChannel::waitForMessageState(const QString &messageId, c
     return message;
 }
 
+QString TestTelegramChannel::savedOffset()
+{
+    const Outcome<std::optional<QString>> state =
+        m_engine->loadState(QStringLiteral("telegram"), QStringLiteral("offset")).result();
+    if (!state.isOk())
+        return QStringLiteral("error: ") + state.error().message;
+    return state.value().value_or(QString());
+}
+
 SendResult TestTelegramChannel::send(TelegramChannel &channel, const OutboundContext &context)
 {
     return QCoro::waitFor(channel.send(context));
@@ -323,9 +333,9 @@ void TestTelegramChannel::parsesRecordedUpdates()
     QCOMPARE(text.value().id, 892252934);
     QVERIFY(text.value().message);
     Message m = *text.value().message;
-    QCOMPARE(m.platform, Platform::Telegram);
-    QCOMPARE(m.direction, Direction::Inbound);
-    QCOMPARE(m.authorKind, AuthorKind::Customer);
+    QVERIFY(m.platform == Platform::Telegram);
+    QVERIFY(m.direction == Direction::Inbound);
+    QVERIFY(m.authorKind == AuthorKind::Customer);
     QCOMPARE(m.userId, QStringLiteral("218485655"));
     QCOMPARE(m.content, QStringLiteral("hello there"));
     QCOMPARE(m.clientMessageId, QStringLiteral("telegram:218485655:6557"));
@@ -500,7 +510,7 @@ void TestTelegramChannel::refusesMalformedUpdatesWithoutCrashing()
     for (const QByteArray &body : bad) {
         const auto parsed = TelegramChannel::parseUpdate(body);
         QVERIFY2(!parsed.isOk(), body.left(60).constData());
-        QCOMPARE(parsed.error().kind, ErrorKind::Invalid);
+        QVERIFY(parsed.error().kind == ErrorKind::Invalid);
         QVERIFY(!parsed.error().message.isEmpty());
     }
     // Wrong types inside a valid envelope degrade to an ignored or sparse message, never a crash.
@@ -1005,7 +1015,7 @@ void TestTelegramChannel::fileReferencesResolveLazily()
     const Outcome<QUrl> unknown =
         QCoro::waitFor(channel.resolveFile(QStringLiteral("tg-file:nope")));
     QVERIFY(!unknown.isOk());
-    QCOMPARE(unknown.error().kind, ErrorKind::NotFound);
+    QVERIFY(unknown.error().kind == ErrorKind::NotFound);
     QVERIFY(unknown.error().message.contains(QStringLiteral("invalid file_id")));
     const Outcome<QUrl> web =
         QCoro::waitFor(channel.resolveFile(QStringLiteral("https://example.com/a.png")));
@@ -1223,9 +1233,7 @@ void TestTelegramChannel::pollingDeliversAndPersistsOffsetAcrossRestart()
     // The next poll confirms the batch, holding for new updates.
     QTRY_COMPARE_WITH_TIMEOUT(m_telegram->confirmedOffset(), 379656755, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(m_telegram->openPollCount(), 1, 10000);
-    QCOMPARE(
-        m_engine->loadState(QStringLiteral("telegram"), QStringLiteral("offset")).result().value(),
-        std::optional<QString>(QStringLiteral("379656755")));
+    QCOMPARE(savedOffset(), QStringLiteral("379656755"));
     const QJsonObject firstPoll =
         FakeTelegram::parameters(m_telegram->calls(QStringLiteral("getUpdates")).first());
     QVERIFY(!firstPoll.contains(QStringLiteral("offset")));
@@ -1304,9 +1312,7 @@ void TestTelegramChannel::staleOffsetAfterCrashDoesNotDuplicate()
 
     startStack(QStringLiteral("poll"));
     QTRY_COMPARE_WITH_TIMEOUT(m_telegram->confirmedOffset(), 379656754, 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(
-        m_engine->loadState(QStringLiteral("telegram"), QStringLiteral("offset")).result().value(),
-        std::optional<QString>(QStringLiteral("379656754")), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(savedOffset(), QStringLiteral("379656754"), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(m_telegram->openPollCount(), 1, 10000);
     QCOMPARE(m_telegram->pendingUpdateCount(), 0);
     QCOMPARE(customerMessages().size(), 1);

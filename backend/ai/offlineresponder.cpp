@@ -74,7 +74,8 @@ QCoro::Task<Outcome<Draft>> OfflineResponder::draft(DraftRequest request)
             break;
         }
     }
-    co_return Draft{replyFor(customerText, request.maxLength), name(), QStringLiteral("canned")};
+    co_return Draft{replyFor(customerText, request.maxLength), name(), QStringLiteral("canned"),
+                    QString()};
 }
 
 } // namespace relaydesk

@@ -63,10 +63,10 @@ std::unique_ptr<ProviderRouter> ProviderRouter::fromSettings(const Settings &set
             const AiProviderSettings &provider =
                 name == QLatin1String("anthropic") ? settings.anthropic : settings.openai;
             if (provider.apiKey.isEmpty()) {
-                qCWarning(lcAi).noquote() << "[ai] chain names" << name
-                                          << "but it has no api_key (set [ai." + name +
-                                                 "] api_key or the environment variable)"
-                                          << "- leaving it out";
+                qCWarning(lcAi).noquote()
+                    << QStringLiteral("[ai] chain names %1 but [ai.%1] has no api_key (nor the "
+                                      "environment variable): leaving it out")
+                           .arg(name);
                 continue;
             }
             if (name == QLatin1String("anthropic"))

@@ -37,24 +37,34 @@ Outcome<Done> UsageRepository::insert(const UsageRecord &record)
 Outcome<QList<UsageTotal>> UsageRepository::totals(UsageGrouping grouping, const QDateTime &since,
                                                    const QDateTime &until, int limit)
 {
-    QString key;
-    QString order = QStringLiteral("SUM(cost) DESC, COUNT(*) DESC, 1");
     switch (grouping) {
     case UsageGrouping::Provider:
-        key = QStringLiteral("provider");
-        break;
+        return query(QStringLiteral("provider"), QString(), since, until, limit, false);
     case UsageGrouping::Model:
-        key = QStringLiteral("model");
-        break;
+        return query(QStringLiteral("model"), QString(), since, until, limit, false);
     case UsageGrouping::Conversation:
-        key = QStringLiteral("conversation_id");
-        break;
+        return query(QStringLiteral("conversation_id"), QString(), since, until, limit, false);
     case UsageGrouping::Day:
-        // Integer division of Unix milliseconds: the same UTC day number on both dialects.
-        key = QStringLiteral("created_at / %1").arg(kDayMs);
-        order = QStringLiteral("1 DESC");
         break;
     }
+    // Integer division of Unix milliseconds: the same UTC day number on both dialects.
+    return query(QStringLiteral("created_at / %1").arg(kDayMs), QStringLiteral("1 DESC"), since,
+                 until, limit, true);
+}
+
+Outcome<UsageTotal> UsageRepository::overall(const QDateTime &since, const QDateTime &until)
+{
+    auto rows = query(QStringLiteral("'all'"), QString(), since, until, 1, false);
+    if (!rows.isOk())
+        return rows.error();
+    return rows.value().isEmpty() ? UsageTotal{QStringLiteral("all"), 0, 0, 0, 0, 0, 0}
+                                  : rows.value().first();
+}
+
+Outcome<QList<UsageTotal>> UsageRepository::query(const QString &key, const QString &order,
+                                                  const QDateTime &since, const QDateTime &until,
+                                                  int limit, bool days)
+{
     QStringList where;
     QVariantList values;
     if (since.isValid()) {
@@ -71,17 +81,17 @@ Outcome<QList<UsageTotal>> UsageRepository::totals(UsageGrouping grouping, const
                       .arg(key);
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
-    sql += QStringLiteral(" GROUP BY %1 ORDER BY %2 LIMIT %3")
-               .arg(key, order)
+    sql += QStringLiteral(" GROUP BY 1 ORDER BY %1 LIMIT %2")
+               .arg(order.isEmpty() ? QStringLiteral("6 DESC, 2 DESC, 1") : order)
                .arg(std::clamp(limit, 1, 10000));
-    auto query = Database::exec(m_db, sql, values);
-    if (!query.isOk())
-        return query.error();
+    auto result = Database::exec(m_db, sql, values);
+    if (!result.isOk())
+        return result.error();
     QList<UsageTotal> totals;
-    while (query.value().next()) {
-        const QSqlQuery &q = query.value();
+    QSqlQuery &q = result.value();
+    while (q.next()) {
         UsageTotal total;
-        if (grouping == UsageGrouping::Day)
+        if (days)
             total.key = QDate(1970, 1, 1).addDays(q.value(0).toLongLong()).toString(Qt::ISODate);
         else
             total.key = q.value(0).toString();

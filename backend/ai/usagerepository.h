@@ -22,10 +22,17 @@ public:
     Outcome<QList<UsageTotal>> totals(UsageGrouping grouping, const QDateTime &since = {},
                                       const QDateTime &until = {}, int limit = 500);
 
+    // The same sums over every row in the bounds.
+    Outcome<UsageTotal> overall(const QDateTime &since = {}, const QDateTime &until = {});
+
     static std::optional<UsageGrouping> parseGrouping(const QString &text);
     static QString toString(UsageGrouping grouping);
 
 private:
+    Outcome<QList<UsageTotal>> query(const QString &key, const QString &order,
+                                     const QDateTime &since, const QDateTime &until, int limit,
+                                     bool days);
+
     QSqlDatabase m_db;
 };
 

@@ -268,14 +268,19 @@ void DiscordGateway::onSocketGone(QWebSocket *socket)
 {
     if (!socket || socket != m_socket)
         return;
-    const int code = int(socket->closeCode());
+    int code = int(socket->closeCode());
     const QString closeReason = socket->closeReason();
     const QString socketError = socket->errorString();
+    // QWebSocket reports 1000 when no close frame arrived at all; a socket error tells the
+    // dropped connection apart from a real normal closure.
+    if (code == 1000 && closeReason.isEmpty() &&
+        socket->error() != QAbstractSocket::UnknownSocketError)
+        code = 1006;
     dropSocket(ResumableCloseCode, QString());
     if (!m_running)
         return;
 
-    QString reason = QStringLiteral("connection closed (%1)").arg(closeCodeDescription(code));
+    QString reason = QStringLiteral("connection lost (%1)").arg(closeCodeDescription(code));
     if (!closeReason.isEmpty())
         reason += QStringLiteral(": ") + closeReason;
     else if (code == 1006 && !socketError.isEmpty())

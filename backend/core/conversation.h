@@ -19,6 +19,10 @@ struct Conversation {
     QStringList labels;
     QString assignee;
     AiMode aiMode = AiMode::Review;
+    // Set by moderation or the per-user AI rate limit: drafts wait for review whatever aiMode
+    // says, and flagReason tells the operator why.
+    bool flagged = false;
+    QString flagReason;
     QDateTime lastActivityAt;
     QDateTime createdAt;
     // Filled by list reads: preview of the newest message and how many drafts wait for review.

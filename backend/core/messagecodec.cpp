@@ -307,7 +307,10 @@ QJsonObject MessageCodec::toJson(const Conversation &c)
                        {QStringLiteral("last_activity_at"), timestamp(c.lastActivityAt)},
                        {QStringLiteral("created_at"), timestamp(c.createdAt)},
                        {QStringLiteral("last_message_preview"), c.lastMessagePreview},
-                       {QStringLiteral("pending_drafts"), c.pendingDrafts}};
+                       {QStringLiteral("pending_drafts"), c.pendingDrafts},
+                       {QStringLiteral("flagged"), c.flagged}};
+    object.insert(QStringLiteral("flag_reason"),
+                  c.flagged ? QJsonValue(c.flagReason) : QJsonValue(QJsonValue::Null));
     object.insert(QStringLiteral("assignee"),
                   c.assignee.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.assignee));
     return object;

@@ -34,6 +34,7 @@ void Engine::ThreadStopper::operator()(QThread *thread) const
 Engine::Engine(Settings settings, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_moderator(std::make_shared<const Moderator>(Moderator::fromSettings(m_settings)))
 {
     m_readers.setMaxThreadCount(std::clamp(m_settings.maxConnections / 4, 2, 8));
     // Reader threads keep their connection; expiring them would reopen it per request.
@@ -49,6 +50,7 @@ PipelineOptions Engine::pipelineOptions() const
     options.defaultAiMode = m_settings.defaultAiMode;
     options.maxAttempts = m_settings.retryAttempts;
     options.retry = RetryPolicy{m_settings.retryBaseMs, m_settings.retryMaxMs};
+    options.moderator = m_moderator;
     return options;
 }
 
@@ -198,6 +200,25 @@ QFuture<Outcome<Message>> Engine::reject(const QString &messageId, const QString
             if (result.isOk()) {
                 Q_EMIT messageStateChanged(result.value().conversationId, result.value().id,
                                            result.value().state);
+                Q_EMIT conversationChanged(result.value().conversationId);
+            }
+            return result;
+        });
+}
+
+QFuture<Outcome<IngestResult>> Engine::regenerate(const QString &messageId,
+                                                  const QString &instruction,
+                                                  const QString &actor)
+{
+    return write<IngestResult>([=](PipelineWrites &writes) {
+               return writes.regenerate(messageId, instruction, actor);
+           })
+        .then([this](const Outcome<IngestResult> &result) {
+            if (result.isOk()) {
+                m_readyJobs.fetch_add(1);
+                wakeRunner();
+                Q_EMIT messageStateChanged(result.value().conversationId, result.value().messageId,
+                                           toString(EventType::Rejected));
                 Q_EMIT conversationChanged(result.value().conversationId);
             }
             return result;

@@ -64,6 +64,11 @@ public:
                                       const QString &actor);
     QFuture<Outcome<Message>> reject(const QString &messageId, const QString &reason,
                                      const QString &actor);
+    // Rejects an AI draft as "regenerated" and queues a new draft of the message it answered,
+    // with the operator's instruction ("shorter", "more formal"). The result's messageId is the
+    // rejected draft, jobId the new draft job.
+    QFuture<Outcome<IngestResult>> regenerate(const QString &messageId, const QString &instruction,
+                                              const QString &actor);
     QFuture<Outcome<Conversation>> updateConversation(const QString &conversationId,
                                                       const ConversationPatch &patch);
     QFuture<Outcome<Job>> retryJob(const QString &jobId);
@@ -97,6 +102,10 @@ Q_SIGNALS:
     void messageStateChanged(const QString &conversationId, const QString &messageId,
                              const QString &state);
     void conversationChanged(const QString &conversationId);
+    // The AI draft being written for `messageId` (the customer message it answers), with the
+    // text so far; emitted on the engine thread as the provider streams.
+    void draftProgress(const QString &conversationId, const QString &messageId,
+                       const QString &text);
     void queueChanged();
 
 private:
@@ -110,6 +119,7 @@ private:
     void setChannelStatuses(QList<ChannelStatus> statuses);
 
     Settings m_settings;
+    std::shared_ptr<const Moderator> m_moderator;
     DatabaseConfig m_databaseConfig;
     std::unique_ptr<WriteBatcher> m_writer;
     QThreadPool m_readers;

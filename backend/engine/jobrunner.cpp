@@ -1,6 +1,7 @@
 #include "engine/jobrunner.h"
 
-#include "ai/offlineresponder.h"
+#include "ai/providerrouter.h"
+#include "ai/usagerepository.h"
 #include "channels/discordchannel.h"
 #include "channels/sendgridchannel.h"
 #include "channels/telegramchannel.h"
@@ -10,6 +11,7 @@
 #include "core/uuid7.h"
 #include "engine/engine.h"
 #include "observability/logger.h"
+#include "observability/metricsregistry.h"
 #include "storage/conversationrepository.h"
 #include "storage/messagerepository.h"
 
@@ -24,7 +26,6 @@ namespace {
 
 
 
-constexpr int kHistoryMessages = 20;
 
 } // namespace
 
@@ -43,8 +44,13 @@ JobRunner::~JobRunner() = default;
 void JobRunner::initialise()
 {
     m_network = new QNetworkAccessManager(this);
-    m_responder = std::make_unique<OfflineResponder>(m_settings.offlineAnswers,
-                                                     m_settings.offlineDefaultReply);
+    // The offline responder is the default chain and every chain's last resort.
+    m_usageMeter = std::make_unique<UsageMeter>(MetricsRegistry::instance());
+    auto router = ProviderRouter::fromSettings(m_settings, m_network);
+    router->setMeter(m_usageMeter.get());
+    router->setUsageSink([this](const UsageRecord &record) { recordUsage(record); });
+    m_responder = std::move(router);
+    m_userLimits = std::make_unique<UserRateLimiter>(m_settings.aiRateLimitPerUserPerMinute);
     if (m_settings.webhookEnabled && !m_settings.webhookOutboundUrl.isEmpty()) {
         m_channels.push_back(std::make_unique<WebhookChannel>(
             m_network, QUrl(m_settings.webhookOutboundUrl), m_settings.webhookSecret,
@@ -225,11 +231,12 @@ void JobRunner::announceFailure(const Job &job, const Outcome<bool> &recorded)
 QCoro::Task<bool> JobRunner::runDraft(const Job &job)
 {
     QFuture<Outcome<DraftContext>> read = m_engine->read<DraftContext>(
-        [conversationId = conversationOf(job)](QSqlDatabase &db) -> Outcome<DraftContext> {
+        [conversationId = conversationOf(job), limit = std::max(1, m_settings.historyMessages)](
+            QSqlDatabase &db) -> Outcome<DraftContext> {
             auto conversation = ConversationRepository(db).get(conversationId);
             if (!conversation.isOk())
                 return conversation.error();
-            auto history = MessageRepository(db).recent(conversationId, kHistoryMessages);
+            auto history = MessageRepository(db).recent(conversationId, limit);
             if (!history.isOk())
                 return history.error();
             return DraftContext{conversation.value(), history.value()};
@@ -249,8 +256,26 @@ QCoro::Task<bool> JobRunner::runDraft(const Job &job)
         co_return true;
     }
 
-    const DraftRequest request = draftRequestFor(context.value());
-    const Outcome<Draft> draft = co_await m_responder->draft(request);
+    const QString limited = userLimitReason(job, context.value());
+    if (!limited.isEmpty()) {
+        // Stored and shown, but not drafted: an operator looks at the flagged conversation.
+        QFuture<Outcome<Done>> skip = m_engine->write<Done>(
+            [job, conversationId = context.value().conversation.id, limited](PipelineWrites &writes) {
+                return writes.skipDraft(job, conversationId, limited);
+            });
+        const Outcome<Done> skipped = co_await skip;
+        if (!skipped.isOk()) {
+            const QString error = skipped.error().message;
+            co_return co_await fail(job, error, true);
+        }
+        const QString conversationId = context.value().conversation.id;
+        Q_EMIT m_engine->conversationChanged(conversationId);
+        co_return true;
+    }
+
+    const DraftRequest request = draftRequestFor(job, context.value());
+    QCoro::Task<Outcome<Draft>> drafting = m_responder->draft(request);
+    const Outcome<Draft> draft = co_await drafting;
     if (!draft.isOk()) {
         const QString error = draft.error().message;
         co_return co_await fail(job, error, true);
@@ -272,13 +297,43 @@ QString JobRunner::conversationOf(const Job &job)
     return job.payload.value(QStringLiteral("conversation_id")).toString();
 }
 
-DraftRequest JobRunner::draftRequestFor(const DraftContext &context)
+DraftRequest JobRunner::draftRequestFor(const Job &job, const DraftContext &context) const
 {
     DraftRequest request;
     request.conversation = context.conversation;
     request.history = context.history;
     request.maxLength = platformLengthLimit(request.conversation.platform);
+    request.instruction = job.payload.value(QStringLiteral("instruction")).toString();
+    request.progress = [engine = m_engine, conversationId = context.conversation.id,
+                        messageId = job.messageId](const QString &text) {
+        Q_EMIT engine->draftProgress(conversationId, messageId, text);
+    };
     return request;
+}
+
+QString JobRunner::userLimitReason(const Job &job, const DraftContext &context)
+{
+    if (job.payload.contains(QStringLiteral("actor")))
+        return {};
+    for (const Message &message : context.history) {
+        if (message.id != job.messageId)
+            continue;
+        if (message.authorKind != AuthorKind::Customer ||
+            m_userLimits->allow(UserRateLimiter::keyFor(toString(message.platform), message.userId)))
+            return {};
+        return QStringLiteral("rate limited: %1 sent more than %2 messages in a minute; not "
+                              "drafted")
+            .arg(message.userId)
+            .arg(m_userLimits->perMinute());
+    }
+    return {};
+}
+
+void JobRunner::recordUsage(const UsageRecord &record)
+{
+    // Accounting must never hold up a draft: fire and forget through the writer.
+    m_engine->writer().submit<Done>(
+        [record](QSqlDatabase &db) { return UsageRepository(db).insert(record); });
 }
 
 void JobRunner::announceDraft(const Job &job, const Message &draft)

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "ai/responder.h"
+#include "ai/usagemeter.h"
+#include "ai/userratelimiter.h"
 #include "channels/channeladapter.h"
 #include "core/settings.h"
 #include "storage/jobqueue.h"
@@ -58,7 +60,11 @@ private:
     void announceSent(const Job &job, const QString &conversationId);
     static QString unknownKindError(const Job &job);
     static QString conversationOf(const Job &job);
-    static DraftRequest draftRequestFor(const DraftContext &context);
+    DraftRequest draftRequestFor(const Job &job, const DraftContext &context) const;
+    // Why this draft must not be written now (the customer exceeded the per-user AI rate
+    // limit), or empty. Operator-requested drafts are never limited.
+    QString userLimitReason(const Job &job, const DraftContext &context);
+    void recordUsage(const UsageRecord &record);
     static Message outboundMessage(const Job &job, Message message);
     static QString noChannelError(Platform platform);
     ChannelAdapter *channelFor(Platform platform) const;
@@ -70,6 +76,8 @@ private:
     QString m_owner;
     QNetworkAccessManager *m_network = nullptr;
     std::unique_ptr<Responder> m_responder;
+    std::unique_ptr<UsageMeter> m_usageMeter;
+    std::unique_ptr<UserRateLimiter> m_userLimits;
     std::vector<std::unique_ptr<ChannelAdapter>> m_channels;
     QTimer *m_pollTimer = nullptr;
     QTimer *m_maintenanceTimer = nullptr;

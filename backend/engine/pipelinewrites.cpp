@@ -1,5 +1,6 @@
 #include "engine/pipelinewrites.h"
 
+#include "ai/sanitizer.h"
 #include "core/clock.h"
 #include "core/uuid7.h"
 #include "engine/threadingrules.h"
@@ -94,6 +95,11 @@ Outcome<std::optional<IngestResult>> PipelineWrites::findDuplicate(const Message
 
 Outcome<IngestResult> PipelineWrites::ingestInbound(Message message)
 {
+    // Sanitised before anything else reads it: threading, moderation, search, the prompt.
+    bool truncated = false;
+    message.content = Sanitizer::forPlatform(message.content, message.platform, &truncated);
+    if (truncated)
+        message.metadata.insert(QStringLiteral("truncated"), QStringLiteral("true"));
     auto duplicate = findDuplicate(message);
     if (!duplicate.isOk())
         return duplicate.error();
@@ -112,6 +118,12 @@ Outcome<IngestResult> PipelineWrites::ingestInbound(Message message)
         return inserted.error();
     if (auto event = messages.addEvent(message.id, EventType::Queued); !event.isOk())
         return event.error();
+    if (m_options.moderator) {
+        if (const auto reason = m_options.moderator->check(message.content)) {
+            if (auto flagged = flagConversation(message.conversationId, *reason); !flagged.isOk())
+                return flagged.error();
+        }
+    }
 
     IngestResult result{message.id, message.conversationId, {}, false};
     if (conversation.value().aiMode != AiMode::Manual) {
@@ -153,6 +165,7 @@ Outcome<IngestResult> PipelineWrites::reply(const QString &conversationId, Messa
     if (!conversation.isOk())
         return conversation.error();
     const Conversation &c = conversation.value();
+    message.content = Sanitizer::clean(message.content);
     message.id = Uuid7::generate();
     message.conversationId = c.id;
     message.direction = Direction::Outbound;
@@ -207,7 +220,7 @@ Outcome<Message> PipelineWrites::storeDraft(const Job &job, const Draft &draft)
     reply.authorId = draft.provider;
     reply.userId = inbound.value().userId;
     reply.threadId = inbound.value().threadId;
-    reply.content = draft.text;
+    reply.content = Sanitizer::clean(draft.text);
     reply.priority = inbound.value().priority;
     reply.metadata = {{QStringLiteral("provider"), draft.provider},
                       {QStringLiteral("model"), draft.model},
@@ -220,17 +233,40 @@ Outcome<Message> PipelineWrites::storeDraft(const Job &job, const Draft &draft)
     reply.createdAt = Clock::now();
     if (auto inserted = messages.insert(reply); !inserted.isOk())
         return inserted.error();
-    if (auto event = messages.addEvent(reply.id, EventType::Drafted,
-                                       draft.provider + QLatin1Char('/') + draft.model);
-        !event.isOk())
+    QString detail = draft.provider + QLatin1Char('/') + draft.model;
+    if (!draft.note.isEmpty())
+        detail += QStringLiteral(" (") + draft.note + QLatin1Char(')');
+    if (c.flagged)
+        detail += QStringLiteral("; held for review: ") + c.flagReason;
+    if (auto event = messages.addEvent(reply.id, EventType::Drafted, detail); !event.isOk())
         return event.error();
+    // Only the newest draft answers the conversation as it stands; older ones would make the
+    // operator review replies to questions the customer has since moved on from.
+    auto pending = Database::exec(
+        m_db,
+        QStringLiteral("SELECT d.id FROM messages d WHERE d.conversation_id = ? AND d.author_kind = "
+                       "'ai' AND d.id <> ? AND (SELECT e.type FROM message_events e WHERE "
+                       "e.message_id = d.id ORDER BY e.id DESC LIMIT 1) = 'drafted'"),
+        {c.id, reply.id});
+    if (!pending.isOk())
+        return pending.error();
+    QStringList superseded;
+    while (pending.value().next())
+        superseded << pending.value().value(0).toString();
+    for (const QString &old : std::as_const(superseded)) {
+        if (auto event = messages.addEvent(old, EventType::Rejected,
+                                           QStringLiteral("superseded by a newer draft ") + reply.id);
+            !event.isOk())
+            return event.error();
+    }
     if (auto event = messages.addEvent(inbound.value().id, EventType::Drafted,
                                        QStringLiteral("reply drafted: ") + reply.id);
         !event.isOk())
         return event.error();
     // Under `auto` the draft goes straight out; the conversation may have switched to manual
-    // while the draft was being written, in which case it still waits for review.
-    if (c.aiMode == AiMode::Auto) {
+    // while the draft was being written, in which case it still waits for review. A flagged
+    // conversation never sends on its own.
+    if (c.aiMode == AiMode::Auto && !c.flagged) {
         if (auto event = messages.addEvent(reply.id, EventType::Approved, QStringLiteral("auto"));
             !event.isOk())
             return event.error();
@@ -306,6 +342,65 @@ Outcome<Message> PipelineWrites::reject(const QString &messageId, const QString 
         !event.isOk())
         return event.error();
     return messages.get(messageId);
+}
+
+Outcome<IngestResult> PipelineWrites::regenerate(const QString &messageId,
+                                               const QString &instruction, const QString &actor)
+{
+    auto draft = latestDraftState(messageId, QStringLiteral("regenerated"));
+    if (!draft.isOk())
+        return draft.error();
+    const Message &m = draft.value();
+    const QString answered = m.metadata.value(QStringLiteral("in_reply_to"));
+    if (answered.isEmpty())
+        return Error{ErrorKind::Conflict,
+                     QStringLiteral("draft %1 does not name the message it answers").arg(m.id),
+                     {},
+                     0};
+    MessageRepository messages(m_db);
+    const QString who = actor.isEmpty() ? QStringLiteral("operator") : actor;
+    QString detail = who + QStringLiteral(": regenerated");
+    if (!instruction.isEmpty())
+        detail += QStringLiteral(" (") + instruction + QLatin1Char(')');
+    if (auto event = messages.addEvent(m.id, EventType::Rejected, detail); !event.isOk())
+        return event.error();
+    QJsonObject payload{{QStringLiteral("conversation_id"), m.conversationId},
+                        {QStringLiteral("actor"), who}};
+    if (!instruction.isEmpty())
+        payload.insert(QStringLiteral("instruction"), instruction);
+    auto job = JobQueue(m_db).enqueue(JobKind::Draft, answered, payload, m.priority,
+                                      m_options.maxAttempts);
+    if (!job.isOk())
+        return job.error();
+    if (auto event = messages.addEvent(answered, EventType::Queued,
+                                       QStringLiteral("new draft requested by ") + who);
+        !event.isOk())
+        return event.error();
+    return IngestResult{m.id, m.conversationId, job.value(), false};
+}
+
+Outcome<Done> PipelineWrites::flagConversation(const QString &conversationId,
+                                               const QString &reason)
+{
+    auto query = Database::exec(
+        m_db, QStringLiteral("UPDATE conversations SET flagged = 1, flag_reason = ? WHERE id = ?"),
+        {reason.left(500), conversationId});
+    if (!query.isOk())
+        return query.error();
+    if (query.value().numRowsAffected() == 0)
+        return Error{ErrorKind::NotFound,
+                     QStringLiteral("conversation %1 not found").arg(conversationId),
+                     {},
+                     0};
+    return Done{};
+}
+
+Outcome<Done> PipelineWrites::skipDraft(const Job &job, const QString &conversationId,
+                                        const QString &reason)
+{
+    if (auto flagged = flagConversation(conversationId, reason); !flagged.isOk())
+        return flagged;
+    return JobQueue(m_db).complete(job.id);
 }
 
 Outcome<Done> PipelineWrites::recordSent(const Job &job, Platform platform,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ai/moderator.h"
 #include "ai/responder.h"
 #include "channels/channeladapter.h"
 #include "core/conversation.h"
@@ -11,6 +12,8 @@
 
 #include <QSqlDatabase>
 
+#include <memory>
+
 namespace relaydesk {
 
 struct PipelineOptions {
@@ -18,6 +21,8 @@ struct PipelineOptions {
     AiMode defaultAiMode = AiMode::Review;
     int maxAttempts = 3;
     RetryPolicy retry;
+    // [ai.moderation]; shared because options are copied into every write.
+    std::shared_ptr<const Moderator> moderator;
 };
 
 namespace JobKind {
@@ -50,6 +55,15 @@ public:
     Outcome<Message> approve(const QString &messageId, const QString &editedContent,
                              const QString &actor);
     Outcome<Message> reject(const QString &messageId, const QString &reason, const QString &actor);
+    // Rejects the draft as "regenerated" and queues a new draft job for the message it answered,
+    // carrying the operator's instruction. The result names the rejected draft and the new job.
+    Outcome<IngestResult> regenerate(const QString &messageId, const QString &instruction,
+                                     const QString &actor);
+    // Flags the conversation for an operator: its drafts wait for review, with the reason.
+    Outcome<Done> flagConversation(const QString &conversationId, const QString &reason);
+    // Completes a draft job without drafting (the per-user AI rate limit) and flags the
+    // conversation with the reason.
+    Outcome<Done> skipDraft(const Job &job, const QString &conversationId, const QString &reason);
 
     // Records the send and the platform's id for it, so delivery receipts find the message.
     Outcome<Done> recordSent(const Job &job, Platform platform, const SendResult &result);

@@ -406,7 +406,7 @@ void ApiRoutes::patchConversation(const HttpRequest &request, const HttpResponde
     ConversationPatch patch;
     static const QStringList known{QStringLiteral("status"), QStringLiteral("ai_mode"),
                                    QStringLiteral("priority"), QStringLiteral("labels"),
-                                   QStringLiteral("assignee")};
+                                   QStringLiteral("assignee"), QStringLiteral("flagged")};
     for (auto it = body->begin(); it != body->end(); ++it) {
         if (!known.contains(it.key()))
             errors.append(
@@ -444,6 +444,14 @@ void ApiRoutes::patchConversation(const HttpRequest &request, const HttpResponde
                  QStringLiteral("must be an array of at most 50 labels of 1 to 64 characters")});
         else
             patch.labels = labels;
+    }
+    if (body->contains(QStringLiteral("flagged"))) {
+        // An operator clears the flag moderation or the AI rate limit set, after looking.
+        const QJsonValue value = body->value(QStringLiteral("flagged"));
+        if (value.isBool())
+            patch.flagged = value.toBool();
+        else
+            errors.append({QStringLiteral("flagged"), QStringLiteral("must be true or false")});
     }
     if (body->contains(QStringLiteral("assignee"))) {
         const QJsonValue value = body->value(QStringLiteral("assignee"));

@@ -4,6 +4,7 @@
 #include "observability/histogram.h"
 #include "observability/logger.h"
 #include "observability/metricsregistry.h"
+#include "server/airoutes.h"
 #include "server/apiroutes.h"
 #include "server/apitokenstore.h"
 #include "server/httpserver.h"
@@ -69,6 +70,8 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
     m_routes->install(*m_server);
     auto *webhooks = new WebhookRoutes(m_engine, m_server);
     webhooks->install(*m_server);
+    auto *ai = new AiRoutes(m_engine, m_server);
+    ai->install(*m_server);
     m_server->setResponseHook([requests, latency, ingest](const HttpRequest &request, int status,
                                                           double seconds) {
         const QString route =

@@ -5,8 +5,6 @@
 #include "server/problem.h"
 #include "server/webhookroutes.h"
 
-#include <QFuture>
-
 namespace relaydesk {
 
 namespace {

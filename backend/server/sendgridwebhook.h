@@ -5,6 +5,7 @@
 #include "server/httpresponder.h"
 
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QObject>
 
 namespace relaydesk {

@@ -11,7 +11,7 @@ namespace {
 
 const QString kColumns = QStringLiteral(
     "c.id, c.platform, c.thread_key, c.participants, c.status, c.priority, c.labels, c.assignee, "
-    "c.ai_mode, c.last_activity_at, c.created_at");
+    "c.ai_mode, c.last_activity_at, c.created_at, c.flagged, c.flag_reason");
 
 // AI drafts whose newest event is still `drafted`: what waits for an operator.
 const QString kPendingDrafts = QStringLiteral(
@@ -34,6 +34,8 @@ Conversation fromRow(const QSqlQuery &query)
     c.aiMode = parseAiMode(query.value(8).toString()).value_or(AiMode::Review);
     c.lastActivityAt = SqlCodec::dateTime(query.value(9));
     c.createdAt = SqlCodec::dateTime(query.value(10));
+    c.flagged = query.value(11).toInt() != 0;
+    c.flagReason = query.value(12).toString();
     return c;
 }
 
@@ -59,8 +61,8 @@ Outcome<Conversation> ConversationRepository::get(const QString &id)
         return Outcome<Conversation>::failure(ErrorKind::NotFound,
                                               QStringLiteral("conversation %1 not found").arg(id));
     Conversation c = fromRow(query.value());
-    c.lastMessagePreview = query.value().value(11).toString().left(200);
-    c.pendingDrafts = query.value().value(12).toInt();
+    c.lastMessagePreview = query.value().value(13).toString().left(200);
+    c.pendingDrafts = query.value().value(14).toInt();
     return c;
 }
 
@@ -175,6 +177,11 @@ Outcome<Conversation> ConversationRepository::update(const QString &id,
         sets << QStringLiteral("assignee = ?");
         values << *patch.assignee;
     }
+    if (patch.flagged) {
+        sets << (*patch.flagged ? QStringLiteral("flagged = ?")
+                                : QStringLiteral("flagged = ?, flag_reason = ''"));
+        values << (*patch.flagged ? 1 : 0);
+    }
     if (!sets.isEmpty()) {
         values << id;
         auto query = Database::exec(m_db,
@@ -233,8 +240,8 @@ Outcome<Page<Conversation>> ConversationRepository::list(const ConversationFilte
     Page<Conversation> page;
     while (query.value().next()) {
         Conversation c = fromRow(query.value());
-        c.lastMessagePreview = query.value().value(11).toString().left(200);
-        c.pendingDrafts = query.value().value(12).toInt();
+        c.lastMessagePreview = query.value().value(13).toString().left(200);
+        c.pendingDrafts = query.value().value(14).toInt();
         page.items.append(std::move(c));
     }
     if (page.items.size() > limit) {

@@ -22,6 +22,8 @@ struct ConversationPatch {
     std::optional<Priority> priority;
     std::optional<QStringList> labels;
     std::optional<QString> assignee;
+    // Clearing a flag (false) also clears its reason.
+    std::optional<bool> flagged;
 };
 
 template <typename T> struct Page {

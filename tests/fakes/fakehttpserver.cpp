@@ -580,23 +580,29 @@ bool FakeHttpServer::defer(QTcpSocket *socket, const RecordedRequest &request)
     if (!deferrer)
         return false;
     // Guards by object and connection id: the socket may be gone, and a new connection may reuse
-    // its address, by the time the answer comes.
-    const QPointer<FakeHttpServer> self(this);
-    const QPointer<QTcpSocket> guard(socket);
-    const quint64 connectionId = connectionFor(socket)->id;
-    const auto answered = std::make_shared<bool>(false);
-    DeferredAnswer answer;
-    answer.isOpen = [self, guard, connectionId, answered] {
-        if (*answered || !self || !guard)
-            return false;
-        const Connection *connection = self->connectionFor(guard.data());
-        return connection && connection->id == connectionId && !connection->closing;
+    // its address, by the time the answer comes. One shared state keeps both functions in step.
+    struct Pending {
+        QPointer<FakeHttpServer> server;
+        QPointer<QTcpSocket> socket;
+        quint64 connectionId = 0;
+        bool answered = false;
     };
-    answer.send = [self, guard, answered, isOpen = answer.isOpen](const FakeResponse &response) {
+    auto pending = std::make_shared<Pending>();
+    pending->server = this;
+    pending->socket = socket;
+    pending->connectionId = connectionFor(socket)->id;
+    DeferredAnswer answer;
+    answer.isOpen = [pending] {
+        if (pending->answered || !pending->server || !pending->socket)
+            return false;
+        const Connection *connection = pending->server->connectionFor(pending->socket.data());
+        return connection && connection->id == pending->connectionId && !connection->closing;
+    };
+    answer.send = [pending, isOpen = answer.isOpen](const FakeResponse &response) {
         if (!isOpen())
             return false;
-        *answered = true;
-        self->respond(guard.data(), response);
+        pending->answered = true;
+        pending->server->respond(pending->socket.data(), response);
         return true;
     };
     return deferrer(request, answer);

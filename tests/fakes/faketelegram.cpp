@@ -466,7 +466,7 @@ FakeResponse FakeTelegram::getFile(const QJsonObject &params)
         return error(400, QStringLiteral("Bad Request: invalid file_id"));
     return ok(
         QJsonObject{{QStringLiteral("file_id"), fileId},
-                    {QStringLiteral("file_unique_id"), QStringLiteral("AQAD") + fileId.right(8)},
+                    {QStringLiteral("file_unique_id"), QString(QStringLiteral("AQAD") + fileId.right(8))},
                     {QStringLiteral("file_size"), m_fileContents.value(*path).size()},
                     {QStringLiteral("file_path"), *path}});
 }
