@@ -3,6 +3,7 @@
 #include "server/httprequest.h"
 #include "server/httpresponder.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 

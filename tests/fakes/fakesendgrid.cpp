@@ -50,7 +50,10 @@ QString randomMessageId()
 
 } // namespace
 
-QJsonObject FakeSendGrid::Answer::json() const { return QJsonDocument::fromJson(body).object(); }
+QJsonObject FakeSendGrid::Answer::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
 
 FakeSendGrid::FakeSendGrid(QString apiKey, QObject *parent)
     : QObject(parent)
@@ -58,18 +61,20 @@ FakeSendGrid::FakeSendGrid(QString apiKey, QObject *parent)
 {
     const KeyPointer key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
     if (key) {
-        m_privateKey = derOf(key.get(), [](EVP_PKEY *k, unsigned char **out) {
-            return i2d_PrivateKey(k, out);
-        });
-        m_publicKey = QString::fromLatin1(
-            derOf(key.get(), [](EVP_PKEY *k, unsigned char **out) { return i2d_PUBKEY(k, out); })
-                .toBase64());
+        m_privateKey = derOf(
+            key.get(), [](EVP_PKEY *k, unsigned char **out) { return i2d_PrivateKey(k, out); });
+        m_publicKey = QString::fromLatin1(derOf(key.get(), [](EVP_PKEY *k, unsigned char **out) {
+                                              return i2d_PUBKEY(k, out);
+                                          }).toBase64());
     }
     ERR_clear_error();
     m_server.setHandler([this](const RecordedRequest &request) { return handle(request); });
 }
 
-QString FakeSendGrid::baseUrl() const { return m_server.url().toString(); }
+QString FakeSendGrid::baseUrl() const
+{
+    return m_server.url().toString();
+}
 
 QByteArray FakeSendGrid::fixtureBytes(const QString &relativePath)
 {
@@ -77,18 +82,20 @@ QByteArray FakeSendGrid::fixtureBytes(const QString &relativePath)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-FakeResponse FakeSendGrid::errors(int httpStatus, const QList<std::pair<QString, QString>> &problems)
+FakeResponse FakeSendGrid::errors(int httpStatus,
+                                  const QList<std::pair<QString, QString>> &problems)
 {
     QJsonArray list;
     for (const auto &[message, field] : problems) {
-        list.append(QJsonObject{
-            {QStringLiteral("message"), message},
-            {QStringLiteral("field"), field.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(field)},
-            {QStringLiteral("help"), QJsonValue::Null}});
+        list.append(
+            QJsonObject{{QStringLiteral("message"), message},
+                        {QStringLiteral("field"),
+                         field.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(field)},
+                        {QStringLiteral("help"), QJsonValue::Null}});
     }
-    return FakeResponse::json(
-        httpStatus,
-        QJsonDocument(QJsonObject{{QStringLiteral("errors"), list}}).toJson(QJsonDocument::Compact));
+    return FakeResponse::json(httpStatus,
+                              QJsonDocument(QJsonObject{{QStringLiteral("errors"), list}})
+                                  .toJson(QJsonDocument::Compact));
 }
 
 void FakeSendGrid::queueError(int httpStatus, const QString &message, const QString &field)
@@ -142,7 +149,10 @@ FakeResponse FakeSendGrid::handle(const RecordedRequest &request)
         if (to.isEmpty())
             recipientsOk = false;
         for (const QJsonValue &recipient : to) {
-            if (!recipient.toObject().value(QStringLiteral("email")).toString().contains(QLatin1Char('@')))
+            if (!recipient.toObject()
+                     .value(QStringLiteral("email"))
+                     .toString()
+                     .contains(QLatin1Char('@')))
                 recipientsOk = false;
         }
         if (personalization.value(QStringLiteral("subject")).toString().isEmpty())
@@ -152,12 +162,17 @@ FakeResponse FakeSendGrid::handle(const RecordedRequest &request)
         problems.append({QStringLiteral("The personalizations field is required and must have at "
                                         "least one personalization with a recipient email."),
                          QStringLiteral("personalizations")});
-    if (!mail.value(QStringLiteral("from")).toObject().value(QStringLiteral("email")).toString().contains(QLatin1Char('@')))
+    if (!mail.value(QStringLiteral("from"))
+             .toObject()
+             .value(QStringLiteral("email"))
+             .toString()
+             .contains(QLatin1Char('@')))
         problems.append({QStringLiteral("The from object must be provided for every email send. It "
                                         "is an object that requires the email parameter, but may "
                                         "also contain a name parameter."),
                          QStringLiteral("from")});
-    if (mail.value(QStringLiteral("subject")).toString().isEmpty() && !everyPersonalizationHasSubject)
+    if (mail.value(QStringLiteral("subject")).toString().isEmpty() &&
+        !everyPersonalizationHasSubject)
         problems.append({QStringLiteral("The subject is required. You can get around this "
                                         "requirement if you use a template with a subject defined "
                                         "or if every personalization has a subject defined."),
@@ -165,8 +180,8 @@ FakeResponse FakeSendGrid::handle(const RecordedRequest &request)
     bool contentOk = false;
     for (const QJsonValue &value : mail.value(QStringLiteral("content")).toArray()) {
         const QJsonObject block = value.toObject();
-        if (!block.value(QStringLiteral("type")).toString().isEmpty()
-            && !block.value(QStringLiteral("value")).toString().isEmpty())
+        if (!block.value(QStringLiteral("type")).toString().isEmpty() &&
+            !block.value(QStringLiteral("value")).toString().isEmpty())
             contentOk = true;
     }
     if (!contentOk)
@@ -185,12 +200,12 @@ FakeResponse FakeSendGrid::handle(const RecordedRequest &request)
     return accepted.withHeader("X-Message-Id", messageId.toLatin1());
 }
 
-QJsonObject FakeSendGrid::event(const QString &type, const QString &messageId,
-                                const QString &email)
+QJsonObject FakeSendGrid::event(const QString &type, const QString &messageId, const QString &email)
 {
     QJsonObject event;
     const QJsonArray documented =
-        QJsonDocument::fromJson(fixtureBytes(QStringLiteral("sendgrid/docs_event_webhook_all_event_types.json")))
+        QJsonDocument::fromJson(
+            fixtureBytes(QStringLiteral("sendgrid/docs_event_webhook_all_event_types.json")))
             .array();
     for (const QJsonValue &value : documented) {
         if (value.toObject().value(QStringLiteral("event")).toString() == type) {
@@ -204,12 +219,15 @@ QJsonObject FakeSendGrid::event(const QString &type, const QString &messageId,
     event.insert(QStringLiteral("smtp-id"),
                  QStringLiteral("<%1@ismtpd0001p1lon1.sendgrid.net>").arg(messageId));
     event.insert(QStringLiteral("sg_message_id"),
-                 messageId + QStringLiteral(".filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0"));
+                 QString(messageId +
+                         QStringLiteral(".filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0")));
     event.insert(QStringLiteral("sg_event_id"),
-                 QString::fromLatin1(QStringLiteral("%1-%2-%3").arg(type, messageId).arg(m_nextEvent++)
+                 QString::fromLatin1(QStringLiteral("%1-%2-%3")
+                                         .arg(type, messageId)
+                                         .arg(m_nextEvent++)
                                          .toUtf8()
-                                         .toBase64(QByteArray::Base64UrlEncoding
-                                                   | QByteArray::OmitTrailingEquals)));
+                                         .toBase64(QByteArray::Base64UrlEncoding |
+                                                   QByteArray::OmitTrailingEquals)));
     return event;
 }
 
@@ -221,17 +239,15 @@ QByteArray FakeSendGrid::sign(const QByteArray &timestamp, const QByteArray &pay
     QByteArray signature;
     const QByteArray message = timestamp + payload;
     size_t length = 0;
-    if (key && context
-        && EVP_DigestSignInit(context.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1
-        && EVP_DigestSign(context.get(), nullptr, &length,
-                          reinterpret_cast<const unsigned char *>(message.constData()),
-                          size_t(message.size()))
-               == 1) {
+    if (key && context &&
+        EVP_DigestSignInit(context.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&
+        EVP_DigestSign(context.get(), nullptr, &length,
+                       reinterpret_cast<const unsigned char *>(message.constData()),
+                       size_t(message.size())) == 1) {
         signature.resize(qsizetype(length));
         if (EVP_DigestSign(context.get(), reinterpret_cast<unsigned char *>(signature.data()),
                            &length, reinterpret_cast<const unsigned char *>(message.constData()),
-                           size_t(message.size()))
-            == 1)
+                           size_t(message.size())) == 1)
             signature.resize(qsizetype(length));
         else
             signature.clear();

@@ -1,6 +1,7 @@
 #include "fakes/faketwilio.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
@@ -46,7 +47,10 @@ FakeTwilio::FakeTwilio(QString accountSid, QString authToken, QObject *parent)
     m_server.setHandler([this](const RecordedRequest &request) { return handle(request); });
 }
 
-QString FakeTwilio::baseUrl() const { return m_server.url().toString(); }
+QString FakeTwilio::baseUrl() const
+{
+    return m_server.url().toString();
+}
 
 void FakeTwilio::queueError(int httpStatus, int code, const QString &message,
                             const QByteArray &retryAfter)
@@ -75,8 +79,7 @@ bool FakeTwilio::waitForMessages(int count, int timeoutMs)
     return m_messages.size() >= count;
 }
 
-QByteArray FakeTwilio::signature(const QString &authToken, const QString &url,
-                                 const Params &params)
+QByteArray FakeTwilio::signature(const QString &authToken, const QString &url, const Params &params)
 {
     // Twilio's scheme: the URL, then every parameter name followed by its value, names sorted,
     // each distinct value once, values sorted.
@@ -114,8 +117,9 @@ FakeTwilio::Params FakeTwilio::decode(const QByteArray &body)
         const qsizetype equals = pair.indexOf('=');
         QByteArray name = equals < 0 ? pair : pair.left(equals);
         QByteArray value = equals < 0 ? QByteArray() : pair.mid(equals + 1);
-        params.append({QString::fromUtf8(QByteArray::fromPercentEncoding(name.replace('+', ' '))),
-                       QString::fromUtf8(QByteArray::fromPercentEncoding(value.replace('+', ' ')))});
+        params.append(
+            {QString::fromUtf8(QByteArray::fromPercentEncoding(name.replace('+', ' '))),
+             QString::fromUtf8(QByteArray::fromPercentEncoding(value.replace('+', ' ')))});
     }
     return params;
 }
@@ -135,7 +139,8 @@ QJsonObject FakeTwilio::messageResource(const QString &accountSid, const QString
     if (resource.isEmpty())
         return resource;
     SentMessage message{sid, form};
-    const QString uriBase = QStringLiteral("/2010-04-01/Accounts/%1/Messages/%2").arg(accountSid, sid);
+    const QString uriBase =
+        QStringLiteral("/2010-04-01/Accounts/%1/Messages/%2").arg(accountSid, sid);
     resource.insert(QStringLiteral("account_sid"), accountSid);
     resource.insert(QStringLiteral("sid"), sid);
     resource.insert(QStringLiteral("to"), message.value(QStringLiteral("To")));
@@ -147,19 +152,20 @@ QJsonObject FakeTwilio::messageResource(const QString &accountSid, const QString
     resource.insert(QStringLiteral("date_sent"), QJsonValue::Null);
     resource.insert(QStringLiteral("messaging_service_sid"), QJsonValue::Null);
     resource.insert(QStringLiteral("tags"), QJsonValue::Null);
-    resource.insert(QStringLiteral("uri"), uriBase + QStringLiteral(".json"));
-    resource.insert(QStringLiteral("subresource_uris"),
-                    QJsonObject{{QStringLiteral("media"), uriBase + QStringLiteral("/Media.json")}});
+    resource.insert(QStringLiteral("uri"), QString(uriBase + QStringLiteral(".json")));
+    resource.insert(
+        QStringLiteral("subresource_uris"),
+        QJsonObject{{QStringLiteral("media"), QString(uriBase + QStringLiteral("/Media.json"))}});
     return resource;
 }
 
 FakeResponse FakeTwilio::error(int httpStatus, int code, const QString &message)
 {
-    const QJsonObject body{
-        {QStringLiteral("code"), code},
-        {QStringLiteral("message"), message},
-        {QStringLiteral("more_info"), QStringLiteral("https://www.twilio.com/docs/errors/%1").arg(code)},
-        {QStringLiteral("status"), httpStatus}};
+    const QJsonObject body{{QStringLiteral("code"), code},
+                           {QStringLiteral("message"), message},
+                           {QStringLiteral("more_info"),
+                            QStringLiteral("https://www.twilio.com/docs/errors/%1").arg(code)},
+                           {QStringLiteral("status"), httpStatus}};
     return FakeResponse::json(httpStatus, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
@@ -196,14 +202,16 @@ FakeResponse FakeTwilio::handle(const RecordedRequest &request)
     if (body.isEmpty() && probe.values(QStringLiteral("MediaUrl")).isEmpty())
         return error(400, 21602, QStringLiteral("Message body is required."));
     if (body.size() > kMaxBody)
-        return error(400, 21617,
-                     QStringLiteral("The concatenated message body exceeds the 1600 character limit."));
+        return error(
+            400, 21617,
+            QStringLiteral("The concatenated message body exceeds the 1600 character limit."));
 
     const QString sid = QStringLiteral("SM%1").arg(m_nextSid++, 32, 16, QLatin1Char('0'));
     m_messages.append(SentMessage{sid, form});
     const QJsonObject resource = messageResource(m_accountSid, sid, form);
     if (resource.isEmpty())
-        return FakeResponse::json(500, R"({"error":"fixture twilio/messages_create_201.json not found"})");
+        return FakeResponse::json(
+            500, R"({"error":"fixture twilio/messages_create_201.json not found"})");
     return FakeResponse::json(201, QJsonDocument(resource).toJson(QJsonDocument::Compact));
 }
 

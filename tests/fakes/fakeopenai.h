@@ -1,0 +1,64 @@
+#pragma once
+
+#include "fakes/fakefailure.h"
+#include "fakes/fakehttpserver.h"
+
+#include <QJsonObject>
+#include <QQueue>
+
+namespace relaydesk {
+
+// OpenAI Chat Completions on 127.0.0.1, or (Mode::Local) an OpenAI-compatible local server such
+// as LM Studio or Ollama: POST /v1/chat/completions checked the way the service checks it,
+// answered with a chat.completion or a chunk stream ending in "data: [DONE]", or with the
+// failure queued by failNext(). A local server wants no key and reports no usage.
+class FakeOpenAi : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Mode { OpenAi, Local };
+    static constexpr const char *kApiKey = "sk-proj-test-0123456789";
+
+    explicit FakeOpenAi(Mode mode = Mode::OpenAi, QObject *parent = nullptr);
+
+    // What to put in [ai.openai] / [ai.local] base_url (it ends in /v1, like the real one).
+    QString baseUrl() const;
+    FakeHttpServer &server() { return m_server; }
+
+    void setReply(const QString &text, int promptTokens = 33, int completionTokens = 10,
+                  const QString &model = QStringLiteral("gpt-4o-mini-2024-07-18"));
+    void setStreamChunking(int bytesPerChunk, int intervalMs);
+    void failNext(const FakeFailure &failure, int times = 1);
+    int pendingFailures() const;
+
+    QList<RecordedRequest> requests() const { return m_server.requests(); }
+    QJsonObject requestBody(int index) const;
+
+    QByteArray completionJson() const;
+    QByteArray chunkStream(bool includeUsage, int deltasBeforeEnd = -1,
+                           bool errorInstead = false) const;
+    static QByteArray errorJson(const QString &message, const QString &type, const QJsonValue &code,
+                                const QJsonValue &param = QJsonValue::Null);
+
+private:
+    FakeResponse answer(const RecordedRequest &request);
+    std::optional<FakeResponse> validate(const RecordedRequest &request, QJsonObject *body) const;
+    FakeResponse failure(const FakeFailure &failure, bool stream, bool includeUsage) const;
+    QByteArray chunk(const QJsonObject &delta, const QJsonValue &finishReason,
+                     bool includeUsage) const;
+    QStringList textPieces() const;
+
+    Mode m_mode;
+    FakeHttpServer m_server;
+    QString m_text = QStringLiteral("Thanks for reaching out! Your order shipped yesterday.");
+    int m_promptTokens = 33;
+    int m_completionTokens = 10;
+    QString m_model = QStringLiteral("gpt-4o-mini-2024-07-18");
+    int m_chunkBytes = 64;
+    int m_chunkIntervalMs = 0;
+    mutable QMutex m_mutex;
+    QQueue<FakeFailure> m_failures;
+};
+
+} // namespace relaydesk

@@ -1,0 +1,2 @@
+relaydesk_add_test(NAME tst_multipartparser LIBS relaydesk_channels)
+relaydesk_add_test(NAME tst_sendgridchannel LIBS relaydesk_server relaydesk_fakes)
