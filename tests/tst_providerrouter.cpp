@@ -229,7 +229,8 @@ private Q_SLOTS:
         auto r = router(RouterOptions{0, 30000}, 1, 600);
         m_anthropic->failNext(FakeFailure::of(FakeFailure::Kind::Overloaded));
         QCOMPARE(draft(*r, customerAsks(QStringLiteral("one"))).provider, QStringLiteral("openai"));
-        QCOMPARE(r->breaker(QStringLiteral("anthropic"))->state(), CircuitBreaker::State::Open);
+        QCOMPARE(CircuitBreaker::toString(r->breaker(QStringLiteral("anthropic"))->state()),
+                 CircuitBreaker::toString(CircuitBreaker::State::Open));
         QCOMPARE(m_anthropic->requests().size(), 1);
 
         // While open the provider is not called at all.
@@ -239,7 +240,8 @@ private Q_SLOTS:
         QCOMPARE(m_anthropic->requests().size(), 1);
         const QList<ProviderStatus> statuses = r->statuses();
         QCOMPARE(statuses.size(), 2);
-        QCOMPARE(statuses.first().breaker.state, CircuitBreaker::State::Open);
+        QCOMPARE(CircuitBreaker::toString(statuses.first().breaker.state),
+                 CircuitBreaker::toString(CircuitBreaker::State::Open));
         QVERIFY(statuses.first().breaker.retryInMs > 0);
 
         // After the cool-down one probe goes through; its success closes the circuit.
@@ -247,22 +249,23 @@ private Q_SLOTS:
         const Draft probed = draft(*r, customerAsks(QStringLiteral("three")));
         QCOMPARE(probed.provider, QStringLiteral("anthropic"));
         QCOMPARE(m_anthropic->requests().size(), 2);
-        QCOMPARE(r->breaker(QStringLiteral("anthropic"))->state(), CircuitBreaker::State::Closed);
+        QCOMPARE(CircuitBreaker::toString(r->breaker(QStringLiteral("anthropic"))->state()),
+                 CircuitBreaker::toString(CircuitBreaker::State::Closed));
     }
 
     void everyProviderDownFallsBackOffline()
     {
         auto r = router(RouterOptions{1, 30000});
-        m_anthropic->failNext(FakeFailure::of(FakeFailure::Kind::Dropped), 2);
+        m_anthropic->failNext(FakeFailure::of(FakeFailure::Kind::ServerError), 2);
         m_openai->failNext(FakeFailure::of(FakeFailure::Kind::RateLimited).withRetryAfterMs(10), 2);
         const Draft d = draft(*r, customerAsks(QStringLiteral("I want a refund")));
         QCOMPARE(d.provider, QStringLiteral("offline"));
         QCOMPARE(d.model, QStringLiteral("canned"));
         QCOMPARE(d.text, QStringLiteral("Refunds take 5 days."));
-        QVERIFY(d.note.contains(QStringLiteral("anthropic: network_error")));
+        QVERIFY(d.note.contains(QStringLiteral("anthropic: server_error (HTTP 500)")));
         QVERIFY(d.note.contains(QStringLiteral("openai: rate_limited (HTTP 429)")));
-        QCOMPARE(outcomes(), (QStringList{QStringLiteral("anthropic:network_error"),
-                                          QStringLiteral("anthropic:network_error"),
+        QCOMPARE(outcomes(), (QStringList{QStringLiteral("anthropic:server_error"),
+                                          QStringLiteral("anthropic:server_error"),
                                           QStringLiteral("openai:rate_limited"),
                                           QStringLiteral("openai:rate_limited"),
                                           QStringLiteral("offline:success")}));

@@ -4,8 +4,8 @@
 
 namespace relaydesk::ui {
 
-// Paints an inbox row as a card: platform, customer and time; the last message; status,
-// priority, AI mode and a "draft waiting" badge.
+// Paints an inbox row as a card: platform, customer and how long they have waited; the last
+// message and the unanswered count; status, labels, assignee, priority and the AI's state.
 class ConversationItemDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -21,6 +21,7 @@ private:
     // Draws a rounded label and returns its width.
     static int drawPill(QPainter *painter, const QPoint &topLeft, const QString &text,
                         const QFont &font, const QColor &foreground, const QColor &background);
+    static int pillWidth(const QString &text, const QFont &font);
 };
 
 } // namespace relaydesk::ui

@@ -2,6 +2,8 @@
 
 #include <QLocale>
 
+#include <algorithm>
+
 namespace relaydesk::ui {
 
 QString DisplayNames::platform(Platform value)
@@ -134,6 +136,61 @@ QString DisplayNames::messageTime(const QDateTime &at)
     if (local.date() == QDate::currentDate())
         return locale.toString(local.time(), QLocale::ShortFormat);
     return locale.toString(local, QLocale::ShortFormat);
+}
+
+QString DisplayNames::waitingTime(const QDateTime &since, const QDateTime &now)
+{
+    if (!since.isValid())
+        return {};
+    const qint64 minutes = std::max<qint64>(0, since.secsTo(now) / 60);
+    if (minutes < 1)
+        return tr("just now");
+    if (minutes < 60)
+        return tr("%1 min").arg(minutes);
+    const qint64 hours = minutes / 60;
+    if (hours < 24)
+        return minutes % 60 == 0 ? tr("%1 h").arg(hours)
+                                 : tr("%1 h %2 min").arg(hours).arg(minutes % 60);
+    return tr("%1 d").arg(hours / 24);
+}
+
+QString DisplayNames::aiState(AiMode mode, int pendingDrafts, bool flagged)
+{
+    if (flagged)
+        return tr("Flagged");
+    if (pendingDrafts > 0)
+        return pendingDrafts == 1 ? tr("Draft waiting") : tr("%1 drafts waiting").arg(pendingDrafts);
+    switch (mode) {
+    case AiMode::Auto:
+        return tr("AI auto");
+    case AiMode::Review:
+        return tr("AI review");
+    case AiMode::Manual:
+        break;
+    }
+    return tr("Manual");
+}
+
+QString DisplayNames::jobKind(const QString &kind)
+{
+    if (kind == QLatin1String("draft"))
+        return tr("Draft reply");
+    if (kind == QLatin1String("send"))
+        return tr("Send message");
+    return kind;
+}
+
+QString DisplayNames::jobState(const QString &state)
+{
+    if (state == QLatin1String("ready"))
+        return tr("Ready");
+    if (state == QLatin1String("running"))
+        return tr("Running");
+    if (state == QLatin1String("done"))
+        return tr("Done");
+    if (state == QLatin1String("dead"))
+        return tr("Dead letters");
+    return state;
 }
 
 } // namespace relaydesk::ui

@@ -26,6 +26,12 @@ public:
     // Today's activity as a time of day, older activity as a date, like a mail client.
     static QString activityTime(const QDateTime &at, const QDateTime &now);
     static QString messageTime(const QDateTime &at);
+    // How long a customer has been waiting, compact for the inbox ("4 min", "2 h 5 min").
+    static QString waitingTime(const QDateTime &since, const QDateTime &now);
+    // The AI's part in a conversation as one short phrase for the inbox row.
+    static QString aiState(AiMode mode, int pendingDrafts, bool flagged);
+    static QString jobKind(const QString &kind);
+    static QString jobState(const QString &state);
 };
 
 } // namespace relaydesk::ui

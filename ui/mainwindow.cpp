@@ -1,9 +1,9 @@
 #include "ui/mainwindow.h"
 
 #include "engine/engine.h"
-#include "ui/conversationitemdelegate.h"
 #include "ui/conversationlistmodel.h"
 #include "ui/conversationview.h"
+#include "ui/inboxpanel.h"
 #include "ui/theme.h"
 
 #include <QAction>
@@ -15,7 +15,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
-#include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTimer>
@@ -77,7 +76,6 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     refreshStats();
 
     restoreWindowState();
-    m_model->reload();
 }
 
 MainWindow::~MainWindow()
@@ -148,48 +146,14 @@ void MainWindow::createInbox()
 {
     m_model = new ConversationListModel(m_engine, this);
     connect(m_model, &ConversationListModel::errorOccurred, this, &MainWindow::showStatus);
-
-    auto *inbox = new QWidget(this);
-    inbox->setObjectName(QStringLiteral("inboxPanel"));
-    auto *layout = new QVBoxLayout(inbox);
-    layout->setContentsMargins(0, 0, 0, 0);
-    m_inboxPages = new QStackedWidget(inbox);
-    layout->addWidget(m_inboxPages);
-
-    auto *empty = new QLabel(tr("No conversations yet.\nCustomer messages appear here as soon as "
-                                "they arrive."),
-                             m_inboxPages);
-    empty->setObjectName(QStringLiteral("inboxEmpty"));
-    empty->setAlignment(Qt::AlignCenter);
-    empty->setWordWrap(true);
-    empty->setStyleSheet(QStringLiteral("color: %1; background: white; padding: 24px;")
-                             .arg(Theme::css(Theme::mutedText())));
-    m_inboxPages->addWidget(empty);
-
-    m_list = new QListView(m_inboxPages);
-    m_list->setObjectName(QStringLiteral("conversationList"));
-    m_list->setModel(m_model);
-    m_list->setItemDelegate(new ConversationItemDelegate(m_list));
-    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_list->setUniformItemSizes(true);
-    m_list->setMouseTracking(true);
-    m_list->setFrameShape(QFrame::NoFrame);
-    m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
-    m_list->setAccessibleName(tr("Conversations"));
-    m_list->setStyleSheet(QStringLiteral("QListView { background: white; }"));
-    m_inboxPages->addWidget(m_list);
-
-    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex &current) {
-                m_view->showConversation(current.data(ConversationListModel::IdRole).toString());
-            });
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateInboxPage);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateInboxPage);
-    updateInboxPage();
-
-    m_inboxDock = addDock(QStringLiteral("inboxDock"), tr("Inbox"), inbox, Qt::LeftDockWidgetArea);
-    m_inboxDock->setMinimumWidth(300);
-    resizeDocks({m_inboxDock}, {380}, Qt::Horizontal);
+    m_inbox = new InboxPanel(m_model, this);
+    m_inbox->setOperatorName(m_view->operatorName());
+    connect(m_inbox, &InboxPanel::currentConversationChanged, m_view,
+            &ConversationView::showConversation);
+    m_inboxDock =
+        addDock(QStringLiteral("inboxDock"), tr("Inbox"), m_inbox, Qt::LeftDockWidgetArea);
+    m_inboxDock->setMinimumWidth(320);
+    resizeDocks({m_inboxDock}, {400}, Qt::Horizontal);
 }
 
 QDockWidget *MainWindow::addDock(const QString &objectName, const QString &title, QWidget *content,
@@ -207,31 +171,26 @@ QDockWidget *MainWindow::addDock(const QString &objectName, const QString &title
     return dock;
 }
 
-void MainWindow::updateInboxPage()
+QListView *MainWindow::conversationList() const
 {
-    m_inboxPages->setCurrentIndex(m_model->rowCount() > 0 ? 1 : 0);
+    return m_inbox->list();
 }
 
 QString MainWindow::selectedConversationId() const
 {
-    return m_list->currentIndex().data(ConversationListModel::IdRole).toString();
+    return m_inbox->currentId();
 }
 
 bool MainWindow::selectConversation(const QString &conversationId)
 {
-    const int row = m_model->rowOf(conversationId);
-    if (row < 0)
-        return false;
-    const QModelIndex index = m_model->index(row);
-    m_list->setCurrentIndex(index);
-    m_list->scrollTo(index);
-    return true;
+    return m_inbox->select(conversationId);
 }
 
 void MainWindow::selectNextDraft()
 {
     const int rows = m_model->rowCount();
-    const int start = m_list->currentIndex().isValid() ? m_list->currentIndex().row() : -1;
+    const QModelIndex current = conversationList()->currentIndex();
+    const int start = current.isValid() ? current.row() : -1;
     for (int step = 1; step <= rows; ++step) {
         const int row = (start + step) % rows;
         if (m_model->index(row).data(ConversationListModel::PendingDraftsRole).toInt() > 0) {

@@ -9,7 +9,6 @@ class QDockWidget;
 class QLabel;
 class QListView;
 class QMenu;
-class QStackedWidget;
 class QTimer;
 class QToolBar;
 
@@ -21,6 +20,7 @@ namespace relaydesk::ui {
 
 class ConversationListModel;
 class ConversationView;
+class InboxPanel;
 
 // The operator console: the inbox dock, the selected conversation in the centre, engine
 // counters in the status bar. Dock panels are added through addDock() so each one gets an
@@ -44,7 +44,8 @@ public:
     bool restoreWindowState();
 
     ConversationListModel *conversationModel() const { return m_model; }
-    QListView *conversationList() const { return m_list; }
+    InboxPanel *inboxPanel() const { return m_inbox; }
+    QListView *conversationList() const;
     ConversationView *conversationView() const { return m_view; }
     QDockWidget *inboxDock() const { return m_inboxDock; }
     QMenu *viewMenu() const { return m_viewMenu; }
@@ -64,12 +65,10 @@ protected:
 private:
     void createActions();
     void createInbox();
-    void updateInboxPage();
 
     Engine *m_engine;
     ConversationListModel *m_model = nullptr;
-    QListView *m_list = nullptr;
-    QStackedWidget *m_inboxPages = nullptr;
+    InboxPanel *m_inbox = nullptr;
     ConversationView *m_view = nullptr;
     QDockWidget *m_inboxDock = nullptr;
     QToolBar *m_toolBar = nullptr;

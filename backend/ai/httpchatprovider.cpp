@@ -152,14 +152,14 @@ void HttpChatProvider::onData(Exchange &exchange, QNetworkReply *reply) const
         return;
     }
     const QList<SseEvent> events = exchange.parser.feed(bytes);
-    const QString before = exchange.reply.text;
     for (const SseEvent &event : events) {
         if (exchange.state.finished || exchange.state.failed)
             break;
+        const qsizetype before = exchange.reply.text.size();
         handleEvent(event, exchange.reply, exchange.state);
+        if (exchange.onText && exchange.reply.text.size() != before && !exchange.state.failed)
+            exchange.onText(exchange.reply.text);
     }
-    if (exchange.onText && exchange.reply.text != before && !exchange.state.failed)
-        exchange.onText(exchange.reply.text);
 }
 
 ProviderReply HttpChatProvider::conclude(Exchange &exchange, QNetworkReply *reply) const

@@ -11,6 +11,7 @@
 #include <QCoro/QCoroTimer>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
+#include <QTimer>
 
 namespace relaydesk {
 
@@ -187,8 +188,13 @@ QCoro::Task<ProviderReply> ProviderRouter::callWithRetries(Link &link, const Pro
             break;
         qCInfo(lcAi).noquote() << describe(link.provider->name(), reply) << "- retrying in" << wait
                                << "ms";
-        QCoro::Task<> pause = QCoro::sleepFor(std::chrono::milliseconds(wait));
-        co_await pause;
+        // Precise: a coarse timer may fire 5 % early, sooner than the provider asked.
+        QTimer pause;
+        pause.setTimerType(Qt::PreciseTimer);
+        pause.setSingleShot(true);
+        pause.start(int(wait));
+        QCoro::Task<> paused = qCoro(pause).waitForTimeout();
+        co_await paused;
         const bool again = link.breaker->tryAcquire();
         if (!again)
             break;

@@ -43,17 +43,16 @@ Conversation fromRow(const QSqlQuery &query)
 
 ConversationRepository::ConversationRepository(QSqlDatabase db)
     : m_db(std::move(db))
-{
-}
+{}
 
 Outcome<Conversation> ConversationRepository::get(const QString &id)
 {
     auto query = Database::exec(
         m_db,
-        QStringLiteral("SELECT ") + kColumns
-            + QStringLiteral(", (SELECT content FROM messages m WHERE m.conversation_id = c.id "
-                             "ORDER BY m.id DESC LIMIT 1), ")
-            + kPendingDrafts + QStringLiteral(" FROM conversations c WHERE c.id = ?"),
+        QStringLiteral("SELECT ") + kColumns +
+            QStringLiteral(", (SELECT content FROM messages m WHERE m.conversation_id = c.id "
+                           "ORDER BY m.id DESC LIMIT 1), ") +
+            kPendingDrafts + QStringLiteral(" FROM conversations c WHERE c.id = ?"),
         {id});
     if (!query.isOk())
         return query.error();
@@ -83,8 +82,9 @@ ConversationRepository::findActiveSession(const QString &threadKey, const QDateT
 {
     auto query = Database::exec(
         m_db,
-        QStringLiteral("SELECT id FROM conversations WHERE thread_key = ? AND last_activity_at >= ? "
-                       "AND status IN ('open', 'pending') ORDER BY last_activity_at DESC LIMIT 1"),
+        QStringLiteral(
+            "SELECT id FROM conversations WHERE thread_key = ? AND last_activity_at >= ? "
+            "AND status IN ('open', 'pending') ORDER BY last_activity_at DESC LIMIT 1"),
         {threadKey, notBefore.toMSecsSinceEpoch()});
     if (!query.isOk())
         return query.error();
@@ -102,7 +102,8 @@ Outcome<Done> ConversationRepository::insert(const Conversation &c)
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {c.id, toString(c.platform), c.threadKey, SqlCodec::fromStringList(c.participants),
          toString(c.status), int(c.priority), SqlCodec::fromStringList(c.labels), c.assignee,
-         toString(c.aiMode), c.lastActivityAt.toMSecsSinceEpoch(), c.createdAt.toMSecsSinceEpoch()});
+         toString(c.aiMode), c.lastActivityAt.toMSecsSinceEpoch(),
+         c.createdAt.toMSecsSinceEpoch()});
     if (!query.isOk())
         return query.error();
     return addParticipants(c.id, c.participants);
@@ -184,11 +185,11 @@ Outcome<Conversation> ConversationRepository::update(const QString &id,
     }
     if (!sets.isEmpty()) {
         values << id;
-        auto query = Database::exec(m_db,
-                                    QStringLiteral("UPDATE conversations SET ") +
-                                        sets.join(QStringLiteral(", ")) +
-                                        QStringLiteral(" WHERE id = ?"),
-                                    values);
+        auto query =
+            Database::exec(m_db,
+                           QStringLiteral("UPDATE conversations SET ") +
+                               sets.join(QStringLiteral(", ")) + QStringLiteral(" WHERE id = ?"),
+                           values);
         if (!query.isOk())
             return query.error();
         if (query.value().numRowsAffected() == 0)
@@ -212,6 +213,44 @@ Outcome<Page<Conversation>> ConversationRepository::list(const ConversationFilte
         where << QStringLiteral("c.status = ?");
         values << toString(*filter.status);
     }
+    if (!filter.statuses.isEmpty()) {
+        QStringList marks;
+        for (ConversationStatus status : filter.statuses) {
+            marks << QStringLiteral("?");
+            values << toString(status);
+        }
+        where << QStringLiteral("c.status IN (") + marks.join(QStringLiteral(", ")) +
+                     QLatin1Char(')');
+    }
+    if (filter.platform) {
+        where << QStringLiteral("c.platform = ?");
+        values << toString(*filter.platform);
+    }
+    if (filter.priority) {
+        where << QStringLiteral("c.priority = ?");
+        values << int(*filter.priority);
+    }
+    if (filter.flagged) {
+        where << QStringLiteral("c.flagged = ?");
+        values << (*filter.flagged ? 1 : 0);
+    }
+    if (filter.needsReview)
+        where << kPendingDrafts + QStringLiteral(" > 0");
+    if (!filter.assignee.isEmpty()) {
+        where << QStringLiteral("c.assignee = ?");
+        values << filter.assignee;
+    }
+    if (!filter.label.isEmpty()) {
+        // Labels are stored as a JSON array; the JSON-encoded label with its quotes matches
+        // one whole element, never a substring of another label.
+        QString pattern = SqlCodec::fromStringList({filter.label});
+        pattern = pattern.mid(1, pattern.size() - 2);
+        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+            .replace(QLatin1Char('%'), QLatin1String("\\%"))
+            .replace(QLatin1Char('_'), QLatin1String("\\_"));
+        where << QStringLiteral("c.labels LIKE ? ESCAPE '\\'");
+        values << QString(QLatin1Char('%') + pattern + QLatin1Char('%'));
+    }
     if (!filter.search.trimmed().isEmpty()) {
         if (Database::dialect(m_db) == SqlDialect::Sqlite) {
             where << QStringLiteral("c.id IN (SELECT m.conversation_id FROM messages_fts f JOIN "
@@ -223,9 +262,47 @@ Outcome<Page<Conversation>> ConversationRepository::list(const ConversationFilte
             values << filter.search;
         }
     }
-    if (!filter.cursor.isEmpty()) {
-        where << QStringLiteral("c.id < ?");
-        values << filter.cursor;
+    QString order;
+    if (filter.sort == ConversationSort::Newest) {
+        if (!filter.cursor.isEmpty()) {
+            where << QStringLiteral("c.id < ?");
+            values << filter.cursor;
+        }
+        order = QStringLiteral("c.id DESC");
+    } else {
+        // Keyset paging: the cursor is the sort key of the previous page's last row, so a page
+        // costs the same at row 10 as at row 1,000,000.
+        const bool byPriority = filter.sort == ConversationSort::Priority;
+        if (!filter.cursor.isEmpty()) {
+            const QStringList parts = filter.cursor.split(QLatin1Char(':'));
+            bool activityOk = false;
+            bool priorityOk = !byPriority;
+            const int expected = byPriority ? 4 : 3;
+            qint64 activity = 0;
+            int priority = 0;
+            if (parts.size() == expected &&
+                parts.at(0) == (byPriority ? QLatin1String("p") : QLatin1String("w"))) {
+                if (byPriority)
+                    priority = parts.at(1).toInt(&priorityOk);
+                activity = parts.at(expected - 2).toLongLong(&activityOk);
+            }
+            if (!activityOk || !priorityOk || parts.constLast().isEmpty())
+                return Outcome<Page<Conversation>>::failure(
+                    ErrorKind::Invalid, QStringLiteral("cursor does not belong to this order"));
+            const QString id = parts.constLast();
+            const QString waiting =
+                QStringLiteral("(c.last_activity_at > ? OR (c.last_activity_at = ? AND c.id > ?))");
+            if (byPriority) {
+                where << QStringLiteral("(c.priority < ? OR (c.priority = ? AND ") + waiting +
+                             QStringLiteral("))");
+                values << priority << priority;
+            } else {
+                where << waiting;
+            }
+            values << activity << activity << id;
+        }
+        order = byPriority ? QStringLiteral("c.priority DESC, c.last_activity_at, c.id")
+                           : QStringLiteral("c.last_activity_at, c.id");
     }
     QString sql = QStringLiteral("SELECT ") + kColumns +
                   QStringLiteral(", (SELECT content FROM messages m WHERE m.conversation_id = c.id "
@@ -233,7 +310,8 @@ Outcome<Page<Conversation>> ConversationRepository::list(const ConversationFilte
                   kPendingDrafts + QStringLiteral(" FROM conversations c");
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
-    sql += QStringLiteral(" ORDER BY c.id DESC LIMIT ") + QString::number(limit + 1);
+    sql += QStringLiteral(" ORDER BY ") + order + QStringLiteral(" LIMIT ") +
+           QString::number(limit + 1);
     auto query = Database::exec(m_db, sql, values);
     if (!query.isOk())
         return query.error();
@@ -246,7 +324,20 @@ Outcome<Page<Conversation>> ConversationRepository::list(const ConversationFilte
     }
     if (page.items.size() > limit) {
         page.items.removeLast();
-        page.nextCursor = page.items.last().id;
+        const Conversation &last = page.items.constLast();
+        const QString activity = QString::number(last.lastActivityAt.toMSecsSinceEpoch());
+        switch (filter.sort) {
+        case ConversationSort::Newest:
+            page.nextCursor = last.id;
+            break;
+        case ConversationSort::LongestWaiting:
+            page.nextCursor = QStringLiteral("w:") + activity + QLatin1Char(':') + last.id;
+            break;
+        case ConversationSort::Priority:
+            page.nextCursor = QStringLiteral("p:") + QString::number(int(last.priority)) +
+                              QLatin1Char(':') + activity + QLatin1Char(':') + last.id;
+            break;
+        }
     }
     return page;
 }
@@ -254,7 +345,8 @@ Outcome<Page<Conversation>> ConversationRepository::list(const ConversationFilte
 Outcome<int> ConversationRepository::countActive()
 {
     auto query = Database::exec(
-        m_db, QStringLiteral("SELECT COUNT(*) FROM conversations WHERE status IN ('open', 'pending')"));
+        m_db,
+        QStringLiteral("SELECT COUNT(*) FROM conversations WHERE status IN ('open', 'pending')"));
     if (!query.isOk())
         return query.error();
     return query.value().next() ? query.value().value(0).toInt() : 0;

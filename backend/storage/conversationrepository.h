@@ -8,11 +8,28 @@
 
 namespace relaydesk {
 
+// Page order of ConversationRepository::list. Newest is the API's order; the others serve the
+// console's inbox and carry their sort key in the cursor.
+enum class ConversationSort {
+    Newest,         // newest conversation first (id descending)
+    LongestWaiting, // oldest last activity first
+    Priority,       // highest priority first, then longest waiting
+};
+
 struct ConversationFilter {
     QString participant;
     std::optional<ConversationStatus> status;
-    QString search; // full-text query over message content
-    QString cursor; // id of the last conversation of the previous page
+    // Any of these statuses (the console's "active" inbox is open + pending); empty: any.
+    QList<ConversationStatus> statuses;
+    std::optional<Platform> platform;
+    std::optional<Priority> priority;
+    std::optional<bool> flagged;
+    bool needsReview = false; // only conversations with AI drafts waiting for review
+    QString assignee;         // exact match
+    QString label;            // conversations carrying this label
+    QString search;           // full-text query over message content
+    ConversationSort sort = ConversationSort::Newest;
+    QString cursor; // from the previous page's nextCursor (for Newest: the last conversation's id)
     int limit = 50;
 };
 

@@ -50,8 +50,7 @@ int QueueCounts::total(const QString &state) const
 
 JobQueue::JobQueue(QSqlDatabase db)
     : m_db(std::move(db))
-{
-}
+{}
 
 Outcome<QString> JobQueue::enqueue(const QString &kind, const QString &messageId,
                                    const QJsonObject &payload, Priority priority, int maxAttempts,
@@ -149,9 +148,9 @@ Outcome<Done> JobQueue::release(const QString &jobId)
         QStringLiteral("UPDATE jobs SET state = 'ready', attempts = MAX(attempts - 1, 0), "
                        "lease_until = NULL, lease_owner = NULL, updated_at = ? WHERE id = ? AND "
                        "state = 'running'")
-            .replace(QLatin1String("MAX("),
-                     Database::dialect(m_db) == SqlDialect::Postgresql ? QLatin1String("GREATEST(")
-                                                                       : QLatin1String("MAX(")),
+            .replace(QLatin1String("MAX("), Database::dialect(m_db) == SqlDialect::Postgresql
+                                                ? QLatin1String("GREATEST(")
+                                                : QLatin1String("MAX(")),
         {Clock::now().toMSecsSinceEpoch(), jobId});
     if (!query.isOk())
         return query.error();
@@ -179,10 +178,9 @@ Outcome<Job> JobQueue::retry(const QString &jobId)
     if (!current.isOk())
         return current;
     if (current.value().state != QLatin1String("dead"))
-        return Outcome<Job>::failure(
-            ErrorKind::Conflict,
-            QStringLiteral("job %1 is %2, only dead jobs can be retried")
-                .arg(jobId, current.value().state));
+        return Outcome<Job>::failure(ErrorKind::Conflict,
+                                     QStringLiteral("job %1 is %2, only dead jobs can be retried")
+                                         .arg(jobId, current.value().state));
     const qint64 now = Clock::now().toMSecsSinceEpoch();
     auto query = Database::exec(
         m_db,
@@ -209,17 +207,32 @@ Outcome<Job> JobQueue::get(const QString &jobId)
 
 Outcome<QList<Job>> JobQueue::dead(int limit)
 {
-    auto query = Database::exec(m_db,
-                                QStringLiteral("SELECT ") + kColumns +
-                                    QStringLiteral(" FROM jobs WHERE state = 'dead' ORDER BY id "
-                                                   "DESC LIMIT ") +
-                                    QString::number(std::clamp(limit, 1, 1000)));
+    auto query =
+        Database::exec(m_db, QStringLiteral("SELECT ") + kColumns +
+                                 QStringLiteral(" FROM jobs WHERE state = 'dead' ORDER BY id "
+                                                "DESC LIMIT ") +
+                                 QString::number(std::clamp(limit, 1, 1000)));
     if (!query.isOk())
         return query.error();
     QList<Job> jobs;
     while (query.value().next())
         jobs.append(fromRow(query.value()));
     return jobs;
+}
+
+Outcome<std::optional<Job>> JobQueue::deadFor(const QString &messageId)
+{
+    // state first: the jobs_state index narrows the search to dead letters.
+    auto query = Database::exec(m_db,
+                                QStringLiteral("SELECT ") + kColumns +
+                                    QStringLiteral(" FROM jobs WHERE state = 'dead' AND "
+                                                   "message_id = ? ORDER BY id DESC LIMIT 1"),
+                                {messageId});
+    if (!query.isOk())
+        return query.error();
+    if (!query.value().next())
+        return std::optional<Job>();
+    return std::optional<Job>(fromRow(query.value()));
 }
 
 Outcome<int> JobQueue::countReady()
@@ -234,7 +247,8 @@ Outcome<int> JobQueue::countReady()
 Outcome<QueueCounts> JobQueue::counts()
 {
     auto query = Database::exec(
-        m_db, QStringLiteral("SELECT state, priority, COUNT(*) FROM jobs GROUP BY state, priority"));
+        m_db,
+        QStringLiteral("SELECT state, priority, COUNT(*) FROM jobs GROUP BY state, priority"));
     if (!query.isOk())
         return query.error();
     QueueCounts counts;

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QSqlDatabase>
+#include <optional>
 
 namespace relaydesk {
 
@@ -62,6 +63,9 @@ public:
     Outcome<Job> retry(const QString &jobId);
     Outcome<Job> get(const QString &jobId);
     Outcome<QList<Job>> dead(int limit);
+    // The newest dead letter about `messageId` (its send job, or for a customer message its
+    // draft job), so a console can offer to retry what failed; empty when nothing is dead.
+    Outcome<std::optional<Job>> deadFor(const QString &messageId);
     Outcome<int> countReady();
     Outcome<QueueCounts> counts();
 

@@ -1,0 +1,1 @@
+relaydesk_add_test(NAME tst_twiliochannel LIBS relaydesk_server relaydesk_fakes)
