@@ -209,9 +209,10 @@ QJsonObject TestAiPipeline::waitForDrafts(const QString &conversationId, int cou
 QString TestAiPipeline::lastEventDetail(const QJsonObject &message)
 {
     const QJsonArray events = message.value(QStringLiteral("events")).toArray();
-    for (auto it = events.crbegin(); it != events.crend(); ++it) {
-        if (it->toObject().value(QStringLiteral("type")) == message.value(QStringLiteral("status")))
-            return it->toObject().value(QStringLiteral("detail")).toString();
+    for (qsizetype i = events.size() - 1; i >= 0; --i) {
+        const QJsonObject event = events.at(i).toObject();
+        if (event.value(QStringLiteral("type")) == message.value(QStringLiteral("status")))
+            return event.value(QStringLiteral("detail")).toString();
     }
     return {};
 }
@@ -301,6 +302,7 @@ void TestAiPipeline::failoverIsRecordedAndUsageSummed()
 {
     m_settings.aiChain = {QStringLiteral("anthropic"), QStringLiteral("openai")};
     m_settings.aiMaxRetries = 1;
+    m_settings.breakerFailureThreshold = 2;
     m_anthropic->failNext(FakeFailure::of(FakeFailure::Kind::Overloaded).withRetryAfterMs(50), 2);
     m_openai->setReply(QStringLiteral("Answer from the second provider."), 1000, 500);
     startStack();
@@ -379,6 +381,31 @@ void TestAiPipeline::failoverIsRecordedAndUsageSummed()
     QVERIFY(
         metrics.contains("relaydesk_ai_tokens_total{provider=\"openai\",direction=\"output\"}"));
     QVERIFY(metrics.contains("relaydesk_ai_cost_total "));
+
+    // Two failures in a row opened anthropic's circuit: health shows it, and the next draft
+    // goes straight to openai without calling anthropic.
+    QJsonArray providers;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            providers = get(QStringLiteral("/api/v1/ai/providers"))
+                            .json.value(QStringLiteral("data"))
+                            .toArray();
+            return providers.size() == 3 &&
+                   providers.first().toObject().value(QStringLiteral("circuit")).toString() ==
+                       QLatin1String("open");
+        },
+        5000));
+    QCOMPARE(providers.first().toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("anthropic"));
+    QVERIFY(providers.first().toObject().value(QStringLiteral("retry_in_ms")).toInteger() > 0);
+    QCOMPARE(providers.at(1).toObject().value(QStringLiteral("circuit")).toString(),
+             QStringLiteral("closed"));
+    QCOMPARE(providers.at(2).toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("offline"));
+    send(QStringLiteral("tg-4"), QStringLiteral("still there?"));
+    const QJsonObject second = waitForDrafts(conversationId, 2);
+    QVERIFY(lastEventDetail(second).contains(QStringLiteral("anthropic: circuit open")));
+    QCOMPARE(m_anthropic->requests().size(), 2);
 }
 
 void TestAiPipeline::sanitisedAtIngest()

@@ -774,7 +774,7 @@ void TestSendGridChannel::sendFailuresCarryTheErrorAndRetryHints()
         QStringLiteral("from"));
     const SendResult forbidden = QCoro::waitFor(channel.send(context));
     QVERIFY(!forbidden.retryable);
-    QVERIFY(forbidden.error.contains(QStringLiteral("verified Sender Identity (field from)")));
+    QVERIFY(forbidden.error.contains(QStringLiteral("verified Sender Identity. (field from)")));
 
     m_fake->queueRateLimit(30);
     const SendResult limited = QCoro::waitFor(channel.send(context));

@@ -83,8 +83,7 @@ void ConversationItemDelegate::paint(QPainter *painter, const QStyleOptionViewIt
     const QStringList labels = index.data(ConversationListModel::LabelsRole).toStringList();
     const QString assignee = index.data(ConversationListModel::AssigneeRole).toString();
     const QDateTime activity = index.data(ConversationListModel::LastActivityRole).toDateTime();
-    const QDateTime waitingSince =
-        index.data(ConversationListModel::WaitingSinceRole).toDateTime();
+    const QDateTime waitingSince = index.data(ConversationListModel::WaitingSinceRole).toDateTime();
     const QString name = index.data(Qt::DisplayRole).toString();
     const QString preview = index.data(ConversationListModel::PreviewRole).toString().simplified();
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -111,10 +110,11 @@ void ConversationItemDelegate::paint(QPainter *painter, const QStyleOptionViewIt
     const QFont &timeFont = waiting ? smallBold : small;
     const int timeWidth = QFontMetrics(timeFont).horizontalAdvance(time);
     painter->setFont(timeFont);
-    painter->setPen(!waiting                                      ? Theme::mutedText()
-                    : waitedSeconds >= 2 * kWaitingWarnSeconds    ? Theme::priorityColor(Priority::Urgent)
-                    : waitedSeconds >= kWaitingWarnSeconds        ? Theme::warningText()
-                                                                  : Theme::secondaryText());
+    painter->setPen(!waiting ? Theme::mutedText()
+                    : waitedSeconds >= 2 * kWaitingWarnSeconds
+                        ? Theme::priorityColor(Priority::Urgent)
+                    : waitedSeconds >= kWaitingWarnSeconds ? Theme::warningText()
+                                                           : Theme::secondaryText());
     painter->drawText(QRect(content.right() - timeWidth, y, timeWidth, baseMetrics.height()),
                       Qt::AlignRight | Qt::AlignVCenter, time);
     const int pillTop = y + (baseMetrics.height() - smallMetrics.height() - 2) / 2;
@@ -166,7 +166,7 @@ void ConversationItemDelegate::paint(QPainter *painter, const QStyleOptionViewIt
     const QString ai = DisplayNames::aiState(aiMode, drafts, flagged);
     const int aiWidth = pillWidth(ai, smallBold);
     drawPill(painter, QPoint(right - aiWidth, y), ai, smallBold,
-             flagged     ? Theme::errorText()
+             flagged      ? Theme::errorText()
              : drafts > 0 ? Theme::draftTitle()
                           : Theme::mutedText(),
              flagged      ? Theme::errorBackground()

@@ -79,8 +79,9 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
         return lines.join(QLatin1Char('\n'));
     }
     case Qt::AccessibleTextRole:
-        return tr("%1, %2, %3").arg(participantsText(c), DisplayNames::platform(c.platform),
-                                    DisplayNames::priority(c.priority));
+        return tr("%1, %2, %3")
+            .arg(participantsText(c), DisplayNames::platform(c.platform),
+                 DisplayNames::priority(c.priority));
     case Qt::AccessibleDescriptionRole:
         return c.lastMessagePreview;
     case IdRole:
@@ -260,9 +261,9 @@ Outcome<ConversationListModel::Row> ConversationListModel::readRow(MessageReposi
             continue;
         }
         // Drafts nobody approved and replies that never left do not answer the customer.
-        const bool unsentDraft = it->authorKind == AuthorKind::Ai &&
-                                 (isState(*it, EventType::Drafted) ||
-                                  isState(*it, EventType::Rejected));
+        const bool unsentDraft =
+            it->authorKind == AuthorKind::Ai &&
+            (isState(*it, EventType::Drafted) || isState(*it, EventType::Rejected));
         if (unsentDraft || isState(*it, EventType::DeadLettered))
             continue;
         break;
@@ -348,9 +349,8 @@ void ConversationListModel::startFetch()
                           m_nextCursor = result.value().nextCursor;
                           Q_EMIT pageLoaded();
                       } else {
-                          Q_EMIT errorOccurred(
-                              ErrorText::describe(tr("Loading more conversations"),
-                                                  result.error()));
+                          Q_EMIT errorOccurred(ErrorText::describe(tr("Loading more conversations"),
+                                                                   result.error()));
                       }
                   }
                   runNext();

@@ -159,7 +159,8 @@ QString DisplayNames::aiState(AiMode mode, int pendingDrafts, bool flagged)
     if (flagged)
         return tr("Flagged");
     if (pendingDrafts > 0)
-        return pendingDrafts == 1 ? tr("Draft waiting") : tr("%1 drafts waiting").arg(pendingDrafts);
+        return pendingDrafts == 1 ? tr("Draft waiting")
+                                  : tr("%1 drafts waiting").arg(pendingDrafts);
     switch (mode) {
     case AiMode::Auto:
         return tr("AI auto");

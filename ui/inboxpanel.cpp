@@ -92,10 +92,8 @@ InboxPanel::InboxPanel(ConversationListModel *model, QWidget *parent)
         updateLabelChoices();
         updateFooter();
     });
-    connect(m_model, &QAbstractItemModel::rowsAboutToBeInserted, this,
-            &InboxPanel::rememberAnchor);
-    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
-            &InboxPanel::rememberAnchor);
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeInserted, this, &InboxPanel::rememberAnchor);
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this, &InboxPanel::rememberAnchor);
     connect(m_model, &QAbstractItemModel::rowsAboutToBeMoved, this, &InboxPanel::rememberAnchor);
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
         connect(m_model, signal, this, [this] {
@@ -123,17 +121,18 @@ InboxPanel::InboxPanel(ConversationListModel *model, QWidget *parent)
 
 void InboxPanel::buildControls()
 {
-    setStyleSheet(Theme::panelStyle(objectName()) +
-                  QStringLiteral("QWidget#inboxFilters { background: %1; border-bottom: 1px solid "
-                                 "%2; } QLineEdit#inboxSearch { border: 1px solid %3; "
-                                 "border-radius: 6px; padding: 5px 8px; background: %4; color: %5; }"
-                                 "QLineEdit#inboxSearch:focus { border-color: %6; }"
-                                 "QLabel#inboxFooter { color: %7; padding: 4px 12px; "
-                                 "border-top: 1px solid %2; background: %1; }")
-                      .arg(Theme::css(Theme::windowBackground()), Theme::css(Theme::separator()),
-                           Theme::css(Theme::inputBorder()), Theme::css(Theme::surface()),
-                           Theme::css(Theme::text()), Theme::css(Theme::accent()),
-                           Theme::css(Theme::mutedText())));
+    setStyleSheet(
+        Theme::panelStyle(objectName()) +
+        QStringLiteral("QWidget#inboxFilters { background: %1; border-bottom: 1px solid "
+                       "%2; } QLineEdit#inboxSearch { border: 1px solid %3; "
+                       "border-radius: 6px; padding: 5px 8px; background: %4; color: %5; }"
+                       "QLineEdit#inboxSearch:focus { border-color: %6; }"
+                       "QLabel#inboxFooter { color: %7; padding: 4px 12px; "
+                       "border-top: 1px solid %2; background: %1; }")
+            .arg(Theme::css(Theme::windowBackground()), Theme::css(Theme::separator()),
+                 Theme::css(Theme::inputBorder()), Theme::css(Theme::surface()),
+                 Theme::css(Theme::text()), Theme::css(Theme::accent()),
+                 Theme::css(Theme::mutedText())));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -166,9 +165,8 @@ void InboxPanel::buildControls()
     m_status = combo(QStringLiteral("statusFilter"), tr("Status filter"));
     m_status->addItem(tr("Active"), kActive);
     m_status->addItem(tr("All statuses"), kAll);
-    for (ConversationStatus status :
-         {ConversationStatus::Open, ConversationStatus::Pending, ConversationStatus::Resolved,
-          ConversationStatus::Archived})
+    for (ConversationStatus status : {ConversationStatus::Open, ConversationStatus::Pending,
+                                      ConversationStatus::Resolved, ConversationStatus::Archived})
         m_status->addItem(DisplayNames::conversationStatus(status), toString(status));
     m_platform = combo(QStringLiteral("platformFilter"), tr("Platform filter"));
     m_platform->addItem(tr("All platforms"), QString());
@@ -201,8 +199,8 @@ void InboxPanel::buildControls()
                          tr("Only conversations with AI drafts waiting for review"));
     m_flagged = chip(QStringLiteral("flaggedFilter"), tr("Flagged"),
                      tr("Only conversations flagged by moderation or the AI rate limit"));
-    m_mine = chip(QStringLiteral("mineFilter"), tr("Mine"),
-                  tr("Only conversations assigned to me"));
+    m_mine =
+        chip(QStringLiteral("mineFilter"), tr("Mine"), tr("Only conversations assigned to me"));
     m_label = combo(QStringLiteral("labelFilter"), tr("Label filter"));
     m_label->addItem(tr("Any label"), QString());
     auto *chips = new QHBoxLayout;
@@ -243,8 +241,7 @@ void InboxPanel::buildControls()
     m_emptyText->setAlignment(Qt::AlignCenter);
     m_emptyText->setWordWrap(true);
     m_emptyText->setProperty("role", QStringLiteral("muted"));
-    m_emptyText->setStyleSheet(
-        QStringLiteral("color: %1;").arg(Theme::css(Theme::mutedText())));
+    m_emptyText->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::mutedText())));
     m_clearFilters = new QPushButton(tr("Clear filters"), empty);
     m_clearFilters->setObjectName(QStringLiteral("clearFiltersButton"));
     emptyColumn->addWidget(m_emptyText);

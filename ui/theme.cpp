@@ -30,7 +30,8 @@ bool Theme::systemPrefersDark()
 {
     // Qt 6.4 has no colour-scheme hint; the platform theme's palette tells the same.
     const QPalette system = QGuiApplication::palette();
-    return system.color(QPalette::Window).lightness() < system.color(QPalette::WindowText).lightness();
+    return system.color(QPalette::Window).lightness() <
+           system.color(QPalette::WindowText).lightness();
 }
 
 void Theme::applyToApplication()

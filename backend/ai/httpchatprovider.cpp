@@ -94,7 +94,9 @@ QCoro::Task<ProviderReply> HttpChatProvider::complete(Prompt prompt, TextCallbac
     exchange->clock.start();
     std::unique_ptr<QNetworkReply, ReplyDeleter> reply(m_network->post(request, body));
     attach(*exchange, reply.get());
-    co_await qCoro(reply.get()).waitForFinished();
+    auto waiter = qCoro(*reply);
+    QCoro::Task<bool> finished = waiter.waitForFinished();
+    co_await finished;
     ProviderReply result = conclude(*exchange, reply.get());
     if (result.model.isEmpty())
         result.model = m_config.model;

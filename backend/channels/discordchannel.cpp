@@ -535,18 +535,16 @@ QCoro::Task<SendResult> DiscordChannel::post(QString route, QString majorParamet
 {
     SendResult result;
     for (int attempt = 0; attempt < 2; ++attempt) {
-        const qint64 waitMs = m_limiter.delayFor(route, majorParameter, nowMs());
-        if (waitMs > MaxLocalWaitMs) {
-            const int seconds = int(std::ceil(double(waitMs) / 1000.0));
-            result = failure(QStringLiteral("Discord rate limit: %1 is exhausted for another %2 s")
-                                 .arg(route)
-                                 .arg(seconds),
-                             true, seconds);
-            co_return result;
-        }
-        if (waitMs > 0) {
+        qint64 waitMs = m_limiter.delayFor(route, majorParameter, nowMs());
+        // Coarse timers may fire a little early, so the bucket is asked again after each nap.
+        while (waitMs > 0) {
+            if (waitMs > MaxLocalWaitMs) {
+                result = exhaustedLocally(route, waitMs);
+                co_return result;
+            }
             const std::chrono::milliseconds pause(waitMs);
             co_await QCoro::sleepFor(pause);
+            waitMs = m_limiter.delayFor(route, majorParameter, nowMs());
         }
         m_limiter.consume(route, majorParameter, nowMs());
         const QNetworkRequest request = requestFor(path);
@@ -561,6 +559,15 @@ QCoro::Task<SendResult> DiscordChannel::post(QString route, QString majorParamet
             co_return result;
     }
     co_return result;
+}
+
+SendResult DiscordChannel::exhaustedLocally(const QString &route, qint64 waitMs)
+{
+    const int seconds = int(std::ceil(double(waitMs) / 1000.0));
+    return failure(QStringLiteral("Discord rate limit: %1 is exhausted for another %2 s")
+                       .arg(route)
+                       .arg(seconds),
+                   true, seconds);
 }
 
 DiscordChannel::HttpOutcome DiscordChannel::readReply(QNetworkReply *reply)

@@ -88,6 +88,8 @@ private:
     // retry_after of a 429 in milliseconds (body first, Retry-After header second).
     static qint64 retryAfterMs(const HttpOutcome &outcome);
     static SendResult failure(const QString &error, bool retryable, int retryAfterSeconds = 0);
+    // The bucket stays empty for longer than a worker should wait: back to the job queue.
+    static SendResult exhaustedLocally(const QString &route, qint64 waitMs);
 
     QCoro::Task<SendResult> deliver(OutboundContext context);
     QCoro::Task<SendResult> openDirectMessage(QString recipientId);

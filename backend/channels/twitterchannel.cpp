@@ -533,9 +533,9 @@ void TwitterChannel::waitForRateLimit(const HttpAnswer &answer, const QString &w
                                      kMaxRateLimitWaitSeconds);
     // One second past the reset: X counts whole seconds and our clocks differ.
     m_notBefore = now.addSecs(seconds + 1);
-    qCInfo(lcChannels).noquote() << "X DMs: rate limit reached on" << what
-                                 << "; waiting until x-rate-limit-reset"
-                                 << m_notBefore.toString(Qt::ISODate);
+    qCInfo(lcChannels).noquote()
+        << QStringLiteral("X DMs: rate limit reached on %1; waiting until x-rate-limit-reset %2")
+               .arg(what, m_notBefore.toString(Qt::ISODate));
 }
 
 qint64 TwitterChannel::msUntilAllowed() const

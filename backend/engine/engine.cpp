@@ -323,6 +323,18 @@ QList<ChannelStatus> Engine::channelStatuses() const
     return m_channelStatuses;
 }
 
+QList<ProviderStatus> Engine::aiProviderStatuses() const
+{
+    QMutexLocker lock(&m_channelMutex);
+    return m_aiProviderStatuses;
+}
+
+void Engine::setAiProviderStatuses(QList<ProviderStatus> statuses)
+{
+    QMutexLocker lock(&m_channelMutex);
+    m_aiProviderStatuses = std::move(statuses);
+}
+
 void Engine::setChannelStatuses(QList<ChannelStatus> statuses)
 {
     QMutexLocker lock(&m_channelMutex);

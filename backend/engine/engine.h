@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ai/providerrouter.h"
 #include "channels/channeladapter.h"
 #include "channels/inboundsink.h"
 #include "core/conversation.h"
@@ -86,6 +87,9 @@ public:
 
     // A snapshot of every configured channel's health, safe to call from any thread.
     QList<ChannelStatus> channelStatuses() const;
+    // The AI providers of the [ai] chain with their circuit breakers, refreshed every second;
+    // safe to call from any thread.
+    QList<ProviderStatus> aiProviderStatuses() const;
 
     // Runs `query` on a reader thread with that thread's own connection.
     template <typename T> QFuture<Outcome<T>> read(std::function<Outcome<T>(QSqlDatabase &)> query);
@@ -117,6 +121,7 @@ private:
     void wakeRunner();
     void refreshCounters();
     void setChannelStatuses(QList<ChannelStatus> statuses);
+    void setAiProviderStatuses(QList<ProviderStatus> statuses);
 
     Settings m_settings;
     std::shared_ptr<const Moderator> m_moderator;
@@ -136,6 +141,7 @@ private:
     std::atomic<quint64> m_jobsFailed{0};
     mutable QMutex m_channelMutex;
     QList<ChannelStatus> m_channelStatuses;
+    QList<ProviderStatus> m_aiProviderStatuses;
 };
 
 template <typename T>

@@ -49,6 +49,7 @@ void JobRunner::initialise()
     auto router = ProviderRouter::fromSettings(m_settings, m_network);
     router->setMeter(m_usageMeter.get());
     router->setUsageSink([this](const UsageRecord &record) { recordUsage(record); });
+    m_router = router.get();
     m_responder = std::move(router);
     m_userLimits = std::make_unique<UserRateLimiter>(m_settings.aiRateLimitPerUserPerMinute);
     if (m_settings.webhookEnabled && !m_settings.webhookOutboundUrl.isEmpty()) {
@@ -110,6 +111,8 @@ void JobRunner::publishChannelStatuses()
     for (const auto &channel : m_channels)
         statuses.append(ChannelStatus{channel->name(), channel->health()});
     m_engine->setChannelStatuses(std::move(statuses));
+    if (m_router)
+        m_engine->setAiProviderStatuses(m_router->statuses());
 }
 
 void JobRunner::beginShutdown()

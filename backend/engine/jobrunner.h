@@ -20,6 +20,7 @@ class QNetworkAccessManager;
 namespace relaydesk {
 
 class Engine;
+class ProviderRouter;
 
 struct DraftContext {
     Conversation conversation;
@@ -76,6 +77,7 @@ private:
     QString m_owner;
     QNetworkAccessManager *m_network = nullptr;
     std::unique_ptr<Responder> m_responder;
+    ProviderRouter *m_router = nullptr; // m_responder, for its providers' health
     std::unique_ptr<UsageMeter> m_usageMeter;
     std::unique_ptr<UserRateLimiter> m_userLimits;
     std::vector<std::unique_ptr<ChannelAdapter>> m_channels;

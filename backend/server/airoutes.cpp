@@ -73,6 +73,10 @@ void AiRoutes::install(HttpServer &server)
                 [this](const HttpRequest &request, HttpResponder responder) {
                     regenerate(request, responder);
                 });
+    router.get(QStringLiteral("/api/v1/ai/providers"),
+               [this](const HttpRequest &request, HttpResponder responder) {
+                   providers(request, responder);
+               });
     router.get(
         QStringLiteral("/api/v1/usage"),
         [this](const HttpRequest &request, HttpResponder responder) { usage(request, responder); });
@@ -175,6 +179,31 @@ void AiRoutes::usage(const HttpRequest &request, const HttpResponder &responder)
                                  {QStringLiteral("data"), data},
                                  {QStringLiteral("totals"), totalJson(report.value().overall)}});
         });
+}
+
+void AiRoutes::providers(const HttpRequest &, const HttpResponder &responder)
+{
+    QJsonArray data;
+    const QList<ProviderStatus> statuses = m_engine->aiProviderStatuses();
+    for (const ProviderStatus &status : statuses) {
+        data.append(QJsonObject{
+            {QStringLiteral("name"), status.name},
+            {QStringLiteral("model"), status.model},
+            {QStringLiteral("circuit"), CircuitBreaker::toString(status.breaker.state)},
+            {QStringLiteral("consecutive_failures"), status.breaker.consecutiveFailures},
+            {QStringLiteral("recent_calls"), status.breaker.windowCalls},
+            {QStringLiteral("recent_failures"), status.breaker.windowFailures},
+            {QStringLiteral("retry_in_ms"), status.breaker.retryInMs}});
+    }
+    // The offline responder ends every chain and cannot fail.
+    data.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("offline")},
+                            {QStringLiteral("model"), QStringLiteral("canned")},
+                            {QStringLiteral("circuit"), QStringLiteral("closed")},
+                            {QStringLiteral("consecutive_failures"), 0},
+                            {QStringLiteral("recent_calls"), 0},
+                            {QStringLiteral("recent_failures"), 0},
+                            {QStringLiteral("retry_in_ms"), 0}});
+    responder.sendJson(200, QJsonObject{{QStringLiteral("data"), data}});
 }
 
 } // namespace relaydesk

@@ -11,8 +11,8 @@ class Engine;
 class HttpServer;
 
 // The AI side of the API: POST /api/v1/messages/{id}/regenerate (an operator asks for a new
-// draft, optionally with an instruction) and GET /api/v1/usage (tokens and cost per provider,
-// model, conversation or day).
+// draft, optionally with an instruction), GET /api/v1/usage (tokens and cost per provider,
+// model, conversation or day) and GET /api/v1/ai/providers (the chain and its circuit breakers).
 class AiRoutes : public QObject
 {
     Q_OBJECT
@@ -25,6 +25,7 @@ public:
 private:
     void regenerate(const HttpRequest &request, const HttpResponder &responder);
     void usage(const HttpRequest &request, const HttpResponder &responder);
+    void providers(const HttpRequest &request, const HttpResponder &responder);
 
     Engine *m_engine;
 };
