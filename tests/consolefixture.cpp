@@ -109,7 +109,7 @@ Outcome<Conversation> ConsoleFixture::conversation(const QString &conversationId
 QString ConsoleFixture::waitForDraft(const QString &conversationId)
 {
     QString draftId;
-    QTest::qWaitFor(
+    [[maybe_unused]] const bool found = QTest::qWaitFor(
         [&] {
             auto recent = await(m_engine->read<QList<Message>>([conversationId](QSqlDatabase &db) {
                 return MessageRepository(db).recent(conversationId, 50);
@@ -132,15 +132,13 @@ bool ConsoleFixture::open(ui::MainWindow &window)
     window.show();
     if (!QTest::qWaitForWindowExposed(&window))
         return false;
-    return QTest::qWaitFor([&] { return !window.conversationModel()->isLoading(); },
-                           kJobTimeoutMs);
+    return QTest::qWaitFor([&] { return !window.conversationModel()->isLoading(); }, kJobTimeoutMs);
 }
 
 QString ConsoleFixture::screenshotDir()
 {
     const QString configured = qEnvironmentVariable("RELAYDESK_SCREENSHOT_DIR");
-    return configured.isEmpty() ? QDir::currentPath() + QStringLiteral("/screenshots")
-                                : configured;
+    return configured.isEmpty() ? QDir::currentPath() + QStringLiteral("/screenshots") : configured;
 }
 
 bool ConsoleFixture::screenshot(QWidget *widget, const QString &name)

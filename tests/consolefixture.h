@@ -5,6 +5,7 @@
 // way the API does and wait for the engine while the event loop keeps running, and
 // screenshots under RELAYDESK_SCREENSHOT_DIR.
 
+#include "core/messageevent.h"
 #include "core/settings.h"
 #include "engine/engine.h"
 

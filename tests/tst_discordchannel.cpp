@@ -691,6 +691,15 @@ void TestDiscordChannel::outboundRequestShape()
     const QJsonObject created = m_rest->createdMessages().first();
     QCOMPARE(result.externalId, created.value(QStringLiteral("id")).toString());
     QCOMPARE(created.value(QStringLiteral("channel_id")).toString(), kSupportChannel);
+    // The fake answers with the documented message object: every documented field is there.
+    const QJsonObject documented =
+        fixtureObject(QStringLiteral("discord/docs_message_object.json"));
+    QVERIFY(!documented.isEmpty());
+    for (const QString &field : documented.keys()) {
+        if (field != QLatin1String("reactions")) // a new message has none
+            QVERIFY2(created.contains(field), qPrintable(field));
+    }
+    QCOMPARE(created.value(QStringLiteral("nonce")), body.value(QStringLiteral("nonce")));
     QCOMPARE(channel.health().consecutiveFailures, 0);
     QVERIFY(channel.health().lastSuccessAt.isValid());
 }

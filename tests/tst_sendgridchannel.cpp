@@ -133,9 +133,10 @@ private Q_SLOTS:
     void endToEndConversation();
     void rejectedSendIsDeadLetteredAndRetryable();
     void rateLimitedSendIsRetried();
+    void misconfiguredWebhooksFailClosed();
 
 private:
-    void startStack(const QString &eventPublicKey = {});
+    void startStack(const QString &eventPublicKey = {}, bool enabled = true);
     void stopStack();
     QString url(const QString &path) const
     {
@@ -179,7 +180,7 @@ void TestSendGridChannel::cleanup()
     m_dir.reset();
 }
 
-void TestSendGridChannel::startStack(const QString &eventPublicKey)
+void TestSendGridChannel::startStack(const QString &eventPublicKey, bool enabled)
 {
     m_settings = Settings{};
     m_settings.dataDir = m_dir->path();
@@ -1109,6 +1110,28 @@ void TestSendGridChannel::rateLimitedSendIsRetried()
     QVERIFY2(failures[1].contains(QStringLiteral("HTTP 429: too many requests")),
              qPrintable(failures[1]));
     QCOMPARE(m_fake->mails().size(), 1);
+}
+
+void TestSendGridChannel::misconfiguredWebhooksFailClosed()
+{
+    // A key that is not a P-256 public key verifies nothing.
+    startStack(QStringLiteral("bm90IGEga2V5"));
+    const QUrl events(url(QStringLiteral("/api/v1/webhooks/sendgrid/events")));
+    const QJsonArray batch{
+        m_fake->event(QStringLiteral("delivered"), QStringLiteral("x"), QStringLiteral("a@b.c"))};
+    QCOMPARE(m_fake->postEvents(events, batch).status, 401);
+    stopStack();
+    startStack({}, false);
+    QCOMPARE(m_fake->postEvents(events, batch).status, 404);
+    QCOMPARE(m_fake
+                 ->postInbound(QUrl(url(QStringLiteral("/api/v1/webhooks/sendgrid/inbound"))),
+                               inboundEmail(QStringLiteral("<x@y>"), QStringLiteral("s"),
+                                            QStringLiteral("t")))
+                 .status,
+             404);
+    QCOMPARE(
+        get(QStringLiteral("/api/v1/messages")).json.value(QStringLiteral("data")).toArray().size(),
+        0);
 }
 
 QTEST_GUILESS_MAIN(TestSendGridChannel)

@@ -1276,10 +1276,9 @@ void TestTelegramChannel::pollingDeliversAndPersistsOffsetAcrossRestart()
     }
     const QString draftId = waitForDraft(conversationId);
     QVERIFY(!draftId.isEmpty());
-    QCOMPARE(
-        request("POST", QStringLiteral("/api/v1/messages/") + draftId + QStringLiteral("/approve"))
-            .status,
-        202);
+    const Response approved =
+        request("POST", QStringLiteral("/api/v1/messages/") + draftId + QStringLiteral("/approve"));
+    QVERIFY2(approved.status == 202, approved.body.constData());
     QVERIFY(m_telegram->waitForCalls(QStringLiteral("sendMessage"), 1));
     QCOMPARE(m_telegram->callParameters(QStringLiteral("sendMessage"))
                  .first()

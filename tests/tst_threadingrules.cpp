@@ -277,8 +277,9 @@ private slots:
         // Everyone who wrote in the thread is a participant.
         const QStringList participants = conversation(db, thread).participants;
         QVERIFY(participants.contains(QStringLiteral("alice")));
-        const auto byCarol = ConversationRepository(db.connection())
-                                 .list(ConversationFilter{QStringLiteral("carol"), {}, {}, {}, 50});
+        ConversationFilter carol;
+        carol.participant = QStringLiteral("carol");
+        const auto byCarol = ConversationRepository(db.connection()).list(carol);
         QVERIFY(byCarol.isOk());
         QStringList ids;
         for (const Conversation &c : byCarol.value().items)

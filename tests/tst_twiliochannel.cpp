@@ -23,6 +23,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
+
 using namespace relaydesk;
 
 namespace {
@@ -140,9 +142,10 @@ private Q_SLOTS:
     void undeliveredStatusMarksTheReplyFailed();
     void rejectedSendIsDeadLetteredAndRetryable();
     void rateLimitedSendIsRetried();
+    void misconfiguredWebhookFailsClosed();
 
 private:
-    void startStack();
+    void startStack(const std::function<void(Settings &)> &adjust = {});
     void stopStack();
     QString url(const QString &path) const
     {
@@ -186,7 +189,7 @@ void TestTwilioChannel::cleanup()
     m_dir.reset();
 }
 
-void TestTwilioChannel::startStack()
+void TestTwilioChannel::startStack(const std::function<void(Settings &)> &adjust)
 {
     // Twilio signs the public URL, so the server must know its own address before it starts.
     m_port = freePort();
@@ -204,6 +207,8 @@ void TestTwilioChannel::startStack()
     m_settings.twilio.from.clear(); // replies come from the number the customer wrote to
     m_settings.offlineAnswers = {
         CannedAnswer{{QStringLiteral("order")}, QStringLiteral("Your order ships today.")}};
+    if (adjust)
+        adjust(m_settings);
     m_engine = std::make_unique<Engine>(m_settings);
     auto started = m_engine->start();
     QVERIFY2(started.isOk(), qPrintable(started.error().message));
@@ -1082,6 +1087,26 @@ void TestTwilioChannel::rateLimitedSendIsRetried()
              qPrintable(failures.first()));
     QCOMPARE(m_fake->messages().size(), 1);
     QCOMPARE(m_fake->server().requestCount(), 2);
+}
+
+void TestTwilioChannel::misconfiguredWebhookFailsClosed()
+{
+    const FakeTwilio::Params sms =
+        incomingSms(QStringLiteral("SM00000000000000000000000000000041"), QStringLiteral("Hi"));
+    // Without [server] public_url nothing can be verified: refused, never processed.
+    startStack([](Settings &settings) { settings.publicUrl.clear(); });
+    const FakeTwilio::Answer noPublicUrl = m_fake->postWebhook(webhookUrl(), sms);
+    QCOMPARE(noPublicUrl.status, 401);
+    QVERIFY(noPublicUrl.body.contains("public_url"));
+    stopStack();
+    startStack([](Settings &settings) { settings.twilio.enabled = false; });
+    QCOMPARE(m_fake->postWebhook(webhookUrl(), sms).status, 404);
+    QCOMPARE(m_fake->postWebhook(QUrl(url(QStringLiteral("/api/v1/webhooks/twilio/status"))), sms)
+                 .status,
+             404);
+    QCOMPARE(
+        get(QStringLiteral("/api/v1/messages")).json.value(QStringLiteral("data")).toArray().size(),
+        0);
 }
 
 QTEST_GUILESS_MAIN(TestTwilioChannel)

@@ -204,11 +204,12 @@ void JobRunner::finished(const Job &job, bool succeeded)
     pump();
 }
 
-QCoro::Task<bool> JobRunner::fail(const Job &job, const QString &error, bool retryable)
+QCoro::Task<bool> JobRunner::fail(const Job &job, const QString &error, bool retryable,
+                                  int retryAfterSeconds)
 {
     QFuture<Outcome<bool>> write = m_engine->write<bool>(
-        [job, error, retryable](PipelineWrites &writes) {
-            return writes.recordFailure(job, error, retryable);
+        [job, error, retryable, retryAfterSeconds](PipelineWrites &writes) {
+            return writes.recordFailure(job, error, retryable, retryAfterSeconds);
         });
     const Outcome<bool> recorded = co_await write;
     announceFailure(job, recorded);
@@ -398,7 +399,8 @@ QCoro::Task<bool> JobRunner::runSend(const Job &job)
     const SendResult result = co_await channel->send(outbound);
     if (!result.ok) {
         const QString error = result.error;
-        co_return co_await fail(job, error, result.retryable);
+        const int retryAfter = result.retryAfterSeconds;
+        co_return co_await fail(job, error, result.retryable, retryAfter);
     }
 
     QFuture<Outcome<Done>> write = m_engine->write<Done>(

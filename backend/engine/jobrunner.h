@@ -54,7 +54,8 @@ private:
     QCoro::Task<> run(Job job);
     QCoro::Task<bool> runDraft(const Job &job);
     QCoro::Task<bool> runSend(const Job &job);
-    QCoro::Task<bool> fail(const Job &job, const QString &error, bool retryable);
+    QCoro::Task<bool> fail(const Job &job, const QString &error, bool retryable,
+                           int retryAfterSeconds = 0);
     void finished(const Job &job, bool succeeded);
     void announceFailure(const Job &job, const Outcome<bool> &recorded);
     void announceDraft(const Job &job, const Message &draft);

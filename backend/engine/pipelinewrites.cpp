@@ -435,12 +435,15 @@ Outcome<std::optional<Message>> PipelineWrites::recordDeliveryStatus(Platform pl
     return std::optional<Message>(message.value());
 }
 
-Outcome<bool> PipelineWrites::recordFailure(const Job &job, const QString &error, bool retryable)
+Outcome<bool> PipelineWrites::recordFailure(const Job &job, const QString &error, bool retryable,
+                                            int retryAfterSeconds)
 {
     JobQueue queue(m_db);
     Outcome<bool> dead = true;
     if (retryable) {
-        dead = queue.fail(job.id, error, m_options.retry);
+        // Honour the platform's Retry-After, capped so a hostile value cannot park a job for days.
+        const qint64 notBefore = std::min<qint64>(qint64(retryAfterSeconds) * 1000, 3600 * 1000);
+        dead = queue.fail(job.id, error, m_options.retry, notBefore);
     } else {
         // Not worth retrying: spend the remaining attempts at once.
         auto exhausted = Database::exec(

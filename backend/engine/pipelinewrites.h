@@ -73,7 +73,8 @@ public:
                                                          const QString &externalId,
                                                          EventType type, const QString &detail);
     // Returns true when the job was dead-lettered.
-    Outcome<bool> recordFailure(const Job &job, const QString &error, bool retryable);
+    Outcome<bool> recordFailure(const Job &job, const QString &error, bool retryable,
+                                int retryAfterSeconds = 0);
     Outcome<Job> retryDeadJob(const QString &jobId);
     Outcome<QList<Job>> claim(int limit, const QString &owner, int leaseSeconds);
 

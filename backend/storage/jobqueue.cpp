@@ -121,7 +121,8 @@ qint64 JobQueue::backoffMs(int attempts, const RetryPolicy &policy)
     return qint64(capped / 2 + QRandomGenerator::global()->bounded(capped / 2 + 1));
 }
 
-Outcome<bool> JobQueue::fail(const QString &jobId, const QString &error, const RetryPolicy &policy)
+Outcome<bool> JobQueue::fail(const QString &jobId, const QString &error, const RetryPolicy &policy,
+                             qint64 notBeforeMs)
 {
     auto current = get(jobId);
     if (!current.isOk())
@@ -134,7 +135,8 @@ Outcome<bool> JobQueue::fail(const QString &jobId, const QString &error, const R
         QStringLiteral("UPDATE jobs SET state = ?, run_at = ?, lease_until = NULL, lease_owner = "
                        "NULL, last_error = ?, updated_at = ? WHERE id = ?"),
         {dead ? QStringLiteral("dead") : QStringLiteral("ready"),
-         dead ? job.runAt.toMSecsSinceEpoch() : now + backoffMs(job.attempts, policy),
+         dead ? job.runAt.toMSecsSinceEpoch()
+              : now + std::max(backoffMs(job.attempts, policy), notBeforeMs),
          error.left(2000), now, jobId});
     if (!query.isOk())
         return query.error();

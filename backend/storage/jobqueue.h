@@ -53,7 +53,10 @@ public:
     Outcome<Done> complete(const QString &jobId);
     // Schedules a retry with exponential backoff and jitter; returns true when the job had no
     // attempts left and was dead-lettered instead.
-    Outcome<bool> fail(const QString &jobId, const QString &error, const RetryPolicy &policy);
+    // `notBeforeMs` is the wait the remote side asked for (Retry-After); the backoff never
+    // schedules the retry earlier than that.
+    Outcome<bool> fail(const QString &jobId, const QString &error, const RetryPolicy &policy,
+                       qint64 notBeforeMs = 0);
     // Gives a running job back untouched (graceful shutdown): the attempt does not count.
     Outcome<Done> release(const QString &jobId);
     // Expired leases return to ready; returns how many. `all` also takes back unexpired ones:
