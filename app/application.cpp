@@ -20,13 +20,19 @@
 #include <QThreadPool>
 #include <QTextStream>
 #include <csignal>
+#ifdef Q_OS_UNIX
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
+#ifdef Q_OS_WIN
+#include <windows.h>
+#endif
 
 namespace relaydesk {
 
 namespace {
 
+#ifdef Q_OS_UNIX
 int g_signalPipe[2] = {-1, -1};
 
 void onSignal(int)
@@ -35,6 +41,17 @@ void onSignal(int)
     // Only async-signal-safe work here: wake the event loop through the pipe.
     [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
 }
+#endif
+
+#ifdef Q_OS_WIN
+BOOL WINAPI onConsoleEvent(DWORD)
+{
+    // Runs on a thread of its own: queue the quit onto the main thread's event loop.
+    QMetaObject::invokeMethod(QCoreApplication::instance(), &QCoreApplication::quit,
+                              Qt::QueuedConnection);
+    return TRUE;
+}
+#endif
 
 void printError(const QString &text)
 {
@@ -224,6 +241,10 @@ int Application::startConsole()
 
 void Application::installSignalHandlers()
 {
+#ifdef Q_OS_WIN
+    SetConsoleCtrlHandler(onConsoleEvent, TRUE);
+#endif
+#ifdef Q_OS_UNIX
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
         return;
     auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
@@ -240,6 +261,7 @@ void Application::installSignalHandlers()
     action.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
+#endif
 }
 
 void Application::shutdown()

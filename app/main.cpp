@@ -12,8 +12,11 @@ int main(int argc, char **argv)
     [[maybe_unused]] const bool headless = relaydesk::Application::wantsHeadless(argc, argv);
     std::unique_ptr<QCoreApplication> app;
 #ifdef RELAYDESK_WITH_GUI
-    if (!headless)
+    if (!headless) {
         app = std::make_unique<QApplication>(argc, argv);
+        // Lets Wayland and docks match the window to its installed desktop entry.
+        QGuiApplication::setDesktopFileName(QStringLiteral("dev.relaydesk.Relaydesk"));
+    }
 #endif
     if (!app)
         app = std::make_unique<QCoreApplication>(argc, argv);

@@ -1,10 +1,10 @@
 # Names every package, bundle and desktop file shares; included by target.cmake (app/) and by
 # installer/CMakeLists.txt. The version is not here: it is project(VERSION) alone.
 
-# AppStream component id, desktop file name and macOS bundle identifier. AppStream wants reverse
-# DNS; changing it later makes software centres see a different application, so settle it
-# before the first public release.
-set(RELAYDESK_APP_ID io.github.relaydesk.Relaydesk)
+# AppStream component id, desktop file name and macOS bundle identifier: reverse DNS of
+# relaydesk.dev, the address the Discord channel already names in its User-Agent. Changing it
+# later makes software centres and macOS see a different application.
+set(RELAYDESK_APP_ID dev.relaydesk.Relaydesk)
 
 # Fixed for the life of the product: Windows Installer recognises earlier Relaydesk MSIs by it
 # and replaces them. Never change it.

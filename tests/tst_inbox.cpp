@@ -83,7 +83,14 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY2(m_console.start(QStringLiteral("tst_inbox")), qPrintable(m_console.errorString()));
+        QVERIFY(m_webhook.isListening());
+        const QString outbound = m_webhook.url(QStringLiteral("/outbound")).toString();
+        QVERIFY2(m_console.start(QStringLiteral("tst_inbox"),
+                                 [outbound](Settings &settings) {
+                                     settings.webhookEnabled = true;
+                                     settings.webhookOutboundUrl = outbound;
+                                 }),
+                 qPrintable(m_console.errorString()));
     }
 
     void init() { QSettings().clear(); }

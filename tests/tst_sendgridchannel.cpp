@@ -190,6 +190,7 @@ void TestSendGridChannel::startStack(const QString &eventPublicKey, bool enabled
     m_settings.retryBaseMs = 20;
     m_settings.retryMaxMs = 100;
     m_settings.sendgrid = channelSettings(m_fake->baseUrl());
+    m_settings.sendgrid.enabled = enabled;
     m_settings.sendgrid.eventPublicKey =
         eventPublicKey.isEmpty() ? m_fake->publicKey() : eventPublicKey;
     m_settings.offlineAnswers = {CannedAnswer{

@@ -8,6 +8,7 @@
 #include "fakes/faketelegram.h"
 #include "observability/metricsregistry.h"
 #include "server/apiserver.h"
+#include "storage/channelstore.h"
 
 #include <QCoro/QCoroTask>
 #include <QElapsedTimer>
@@ -142,7 +143,8 @@ private:
     Response webhook(const QByteArray &body, const QByteArray &secret);
     Response get(const QString &path) { return request("GET", path); }
     QJsonArray customerMessages();
-    QString waitForDraft(const QString &conversationId);
+    // The AI draft of the conversation, or the one answering `inReplyTo` when given.
+    QString waitForDraft(const QString &conversationId, const QString &inReplyTo = {});
     QJsonObject waitForMessageState(const QString &messageId, const QString &state);
     SendResult send(TelegramChannel &channel, const OutboundContext &context);
     QString savedOffset();
@@ -258,7 +260,7 @@ QJsonArray TestTelegramChannel::customerMessages()
     return customer;
 }
 
-QString TestTelegramChannel::waitForDraft(const QString &conversationId)
+QString TestTelegramChannel::waitForDraft(const QString &conversationId, const QString &inReplyTo)
 {
     QString draftId;
     [[maybe_unused]] const bool found = QTest::qWaitFor(
@@ -269,9 +271,15 @@ QString TestTelegramChannel::waitForDraft(const QString &conversationId)
                     .toArray();
             for (const QJsonValue &value : messages) {
                 const QJsonObject message = value.toObject();
+                const QString answers = message.value(QStringLiteral("metadata"))
+                                            .toObject()
+                                            .value(QStringLiteral("in_reply_to"))
+                                            .toString();
                 if (message.value(QStringLiteral("author_kind")).toString() ==
                         QLatin1String("ai") &&
-                    message.value(QStringLiteral("status")).toString() == QLatin1String("drafted"))
+                    message.value(QStringLiteral("status")).toString() ==
+                        QLatin1String("drafted") &&
+                    (inReplyTo.isEmpty() || answers == inReplyTo))
                     draftId = message.value(QStringLiteral("id")).toString();
             }
             return !draftId.isEmpty();
@@ -1076,6 +1084,27 @@ void TestTelegramChannel::webhookVerifiesParsesAndDeduplicates()
     QCOMPARE(webhook("{not json", kSecret.toUtf8()).status, 400);
     QCOMPARE(customerMessages().size(), 2);
 
+    // Every attempt is in the audit log, the secret header redacted.
+    QList<WebhookLogEntry> logs;
+    QTRY_VERIFY_WITH_TIMEOUT((logs = m_engine
+                                         ->read<QList<WebhookLogEntry>>([](QSqlDatabase &db) {
+                                             return ChannelStore(db).recentLogs(
+                                                 QStringLiteral("telegram"), 50);
+                                         })
+                                         .result()
+                                         .value())
+                                     .size() == 7,
+                             5000);
+    QMap<int, int> statuses;
+    for (const WebhookLogEntry &entry : std::as_const(logs)) {
+        ++statuses[entry.status];
+        QCOMPARE(entry.verified, entry.status != 401);
+        const QString header =
+            entry.headers.value(QStringLiteral("x-telegram-bot-api-secret-token")).toString();
+        QVERIFY(header.isEmpty() || header == QLatin1String("[redacted]"));
+    }
+    QCOMPARE(statuses, (QMap<int, int>{{200, 4}, {400, 1}, {401, 2}}));
+
     // A photo: the attachment is a file reference, not a URL with the token in it.
     const QByteArray photo =
         QJsonDocument(FakeTelegram::update(10003, FakeTelegram::fixture(QStringLiteral(
@@ -1269,12 +1298,16 @@ void TestTelegramChannel::pollingDeliversAndPersistsOffsetAcrossRestart()
 
     // The conversation continues: the reply to the polled message reaches its chat.
     QString conversationId;
+    QString messageId;
     for (const QJsonValue &message : customerMessages()) {
         if (message.toObject().value(QStringLiteral("content")).toString() ==
-            QLatin1String("anyone there?"))
+            QLatin1String("anyone there?")) {
             conversationId = message.toObject().value(QStringLiteral("conversation_id")).toString();
+            messageId = message.toObject().value(QStringLiteral("id")).toString();
+        }
     }
-    const QString draftId = waitForDraft(conversationId);
+    // A newer draft replaces the one written for "dsaf" before the restart.
+    const QString draftId = waitForDraft(conversationId, messageId);
     QVERIFY(!draftId.isEmpty());
     const Response approved =
         request("POST", QStringLiteral("/api/v1/messages/") + draftId + QStringLiteral("/approve"));

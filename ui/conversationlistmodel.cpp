@@ -252,6 +252,21 @@ Outcome<ConversationListModel::Row> ConversationListModel::readRow(MessageReposi
     Row row;
     row.conversation = c;
     const QList<Message> &history = recent.value();
+    // The preview is the conversation as the customer sees it: a draft nobody approved yet
+    // is announced by its badge, not quoted as if it had been said.
+    for (auto it = history.crbegin(); it != history.crend(); ++it) {
+        const bool unsentDraft = it->authorKind == AuthorKind::Ai &&
+                                 (isState(*it, EventType::Drafted) ||
+                                  isState(*it, EventType::Rejected));
+        if (unsentDraft)
+            continue;
+        const QString text = it->content.left(200);
+        row.conversation.lastMessagePreview =
+            it->authorKind == AuthorKind::Operator ? tr("You: %1").arg(text)
+            : it->authorKind == AuthorKind::Ai     ? tr("AI: %1").arg(text)
+                                                   : text;
+        break;
+    }
     for (auto it = history.crbegin(); it != history.crend(); ++it) {
         if (it->authorKind == AuthorKind::System)
             continue;

@@ -464,11 +464,11 @@ FakeResponse FakeTelegram::getFile(const QJsonObject &params)
     const auto path = m_filePaths.constFind(fileId);
     if (path == m_filePaths.cend())
         return error(400, QStringLiteral("Bad Request: invalid file_id"));
-    return ok(
-        QJsonObject{{QStringLiteral("file_id"), fileId},
-                    {QStringLiteral("file_unique_id"), QString(QStringLiteral("AQAD") + fileId.right(8))},
-                    {QStringLiteral("file_size"), m_fileContents.value(*path).size()},
-                    {QStringLiteral("file_path"), *path}});
+    return ok(QJsonObject{
+        {QStringLiteral("file_id"), fileId},
+        {QStringLiteral("file_unique_id"), QString(QStringLiteral("AQAD") + fileId.right(8))},
+        {QStringLiteral("file_size"), m_fileContents.value(*path).size()},
+        {QStringLiteral("file_path"), *path}});
 }
 
 FakeResponse FakeTelegram::download(const QString &filePath) const
