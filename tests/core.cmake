@@ -1,1 +1,2 @@
 relaydesk_add_test(NAME tst_settingsloader LIBS relaydesk_core)
+relaydesk_add_test(NAME tst_messagecodec LIBS relaydesk_core)

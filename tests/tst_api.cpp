@@ -84,8 +84,8 @@ private:
                            {QStringLiteral("platform"), QStringLiteral("Discord")},
                            {QStringLiteral("content"), content},
                            {QStringLiteral("priority"), QStringLiteral("Normal")},
-                           {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("source"),
-                                                                     QStringLiteral("test")}}}};
+                           {QStringLiteral("metadata"),
+                            QJsonObject{{QStringLiteral("source"), QStringLiteral("test")}}}};
     }
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -114,9 +114,11 @@ void TestApi::init()
     m_settings.retryBaseMs = 20;
     m_settings.retryMaxMs = 100;
     m_settings.maxBodyBytes = 64 * 1024;
-    m_settings.webhookSourceSecrets = {{QStringLiteral("crm"), QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")}};
-    m_settings.offlineAnswers = {CannedAnswer{{QStringLiteral("refund"), QStringLiteral("money back")},
-                                              QStringLiteral("Refunds take 3-5 business days.")}};
+    m_settings.webhookSourceSecrets = {
+        {QStringLiteral("crm"), QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")}};
+    m_settings.offlineAnswers = {
+        CannedAnswer{{QStringLiteral("refund"), QStringLiteral("money back")},
+                     QStringLiteral("Refunds take 3-5 business days.")}};
     startStack();
 }
 
@@ -191,9 +193,10 @@ QString TestApi::waitForDraft(const QString &conversationId)
     QString draftId;
     [[maybe_unused]] const bool found = QTest::qWaitFor(
         [&] {
-            const QJsonArray messages = get(QStringLiteral("/api/v1/conversations/") + conversationId)
-                                            .json.value(QStringLiteral("messages"))
-                                            .toArray();
+            const QJsonArray messages =
+                get(QStringLiteral("/api/v1/conversations/") + conversationId)
+                    .json.value(QStringLiteral("messages"))
+                    .toArray();
             for (const QJsonValue &value : messages) {
                 const QJsonObject message = value.toObject();
                 if (message.value(QStringLiteral("author_kind")).toString() == QLatin1String("ai"))
@@ -212,9 +215,8 @@ void TestApi::healthIsPublicAndSeedShaped()
     QCOMPARE(response.json.value(QStringLiteral("status")).toString(), QStringLiteral("healthy"));
     QCOMPARE(response.json.value(QStringLiteral("version")).toString(),
              QStringLiteral(RELAYDESK_VERSION));
-    QVERIFY(std::abs(response.json.value(QStringLiteral("timestamp")).toInteger()
-                     - QDateTime::currentSecsSinceEpoch())
-            < 60);
+    QVERIFY(std::abs(response.json.value(QStringLiteral("timestamp")).toInteger() -
+                     QDateTime::currentSecsSinceEpoch()) < 60);
     QVERIFY2(!response.body.contains('\n'), "JSON must be compact");
 }
 
@@ -227,11 +229,13 @@ void TestApi::readyReportsDatabase()
 
 void TestApi::seed000MessageIsAcceptedAndStored()
 {
-    const Response accepted = post(QStringLiteral("/message"), inbound(QStringLiteral("user-1"),
-                                                                       QStringLiteral("Hello there")));
+    const Response accepted =
+        post(QStringLiteral("/message"),
+             inbound(QStringLiteral("user-1"), QStringLiteral("Hello there")));
     QCOMPARE(accepted.status, 202);
     const QString id = accepted.json.value(QStringLiteral("id")).toString();
-    const QString conversationId = accepted.json.value(QStringLiteral("conversation_id")).toString();
+    const QString conversationId =
+        accepted.json.value(QStringLiteral("conversation_id")).toString();
     QVERIFY(!id.isEmpty());
     QVERIFY(!conversationId.isEmpty());
     QCOMPARE(accepted.json.value(QStringLiteral("status")).toString(), QStringLiteral("queued"));
@@ -241,9 +245,11 @@ void TestApi::seed000MessageIsAcceptedAndStored()
     QCOMPARE(stored.status, 200);
     QCOMPARE(stored.json.value(QStringLiteral("platform")).toString(), QStringLiteral("discord"));
     QCOMPARE(stored.json.value(QStringLiteral("priority")).toString(), QStringLiteral("normal"));
-    QCOMPARE(stored.json.value(QStringLiteral("content")).toString(), QStringLiteral("Hello there"));
-    QCOMPARE(stored.json.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("source")),
-             QJsonValue(QStringLiteral("test")));
+    QCOMPARE(stored.json.value(QStringLiteral("content")).toString(),
+             QStringLiteral("Hello there"));
+    QCOMPARE(
+        stored.json.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("source")),
+        QJsonValue(QStringLiteral("test")));
     const QJsonArray events = stored.json.value(QStringLiteral("events")).toArray();
     QVERIFY(!events.isEmpty());
     QCOMPARE(events.first().toObject().value(QStringLiteral("type")).toString(),
@@ -270,14 +276,15 @@ void TestApi::seed001SendIsAcceptedAndThreadedByPair()
                            {QStringLiteral("body"), QStringLiteral("Hello from Hatch!")}};
     const Response accepted = post(QStringLiteral("/api/v1/messages/send"), body);
     QCOMPARE(accepted.status, 202);
-    const QString conversationId = accepted.json.value(QStringLiteral("conversation_id")).toString();
+    const QString conversationId =
+        accepted.json.value(QStringLiteral("conversation_id")).toString();
     // The reverse direction with formatting differences is the same pair.
-    const QJsonObject reverse{{QStringLiteral("from"), QStringLiteral("+1 (555) 987-6543")},
-                              {QStringLiteral("to"), QStringLiteral("+15551234567")},
-                              {QStringLiteral("type"), QStringLiteral("mms")},
-                              {QStringLiteral("body"), QStringLiteral("Picture")},
-                              {QStringLiteral("attachments"),
-                               QJsonArray{QStringLiteral("https://example.com/a.png")}}};
+    const QJsonObject reverse{
+        {QStringLiteral("from"), QStringLiteral("+1 (555) 987-6543")},
+        {QStringLiteral("to"), QStringLiteral("+15551234567")},
+        {QStringLiteral("type"), QStringLiteral("mms")},
+        {QStringLiteral("body"), QStringLiteral("Picture")},
+        {QStringLiteral("attachments"), QJsonArray{QStringLiteral("https://example.com/a.png")}}};
     const Response second = post(QStringLiteral("/api/v1/messages/send"), reverse);
     QCOMPARE(second.status, 202);
     QCOMPARE(second.json.value(QStringLiteral("conversation_id")).toString(), conversationId);
@@ -287,9 +294,11 @@ void TestApi::seed001SendIsAcceptedAndThreadedByPair()
     const RecordedRequest delivered = m_receiver->requests().first();
     QCOMPARE(delivered.path, QStringLiteral("/outbound"));
     QVERIFY(delivered.header("webhook-signature").startsWith("v1,"));
-    QCOMPARE(delivered.header("idempotency-key"), accepted.json.value(QStringLiteral("id")).toString().toUtf8());
+    QCOMPARE(delivered.header("idempotency-key"),
+             accepted.json.value(QStringLiteral("id")).toString().toUtf8());
     const QJsonObject payload = QJsonDocument::fromJson(delivered.body).object();
-    QCOMPARE(payload.value(QStringLiteral("content")).toString(), QStringLiteral("Hello from Hatch!"));
+    QCOMPARE(payload.value(QStringLiteral("content")).toString(),
+             QStringLiteral("Hello from Hatch!"));
 
     const Response byParticipant =
         get(QStringLiteral("/api/v1/conversations?participant=+15559876543"));
@@ -330,7 +339,9 @@ void TestApi::oversizedBodyIs413()
     QCOMPARE(response.status, 413);
     QCOMPARE(response.json.value(QStringLiteral("status")).toInt(), 413);
     // Nothing was stored.
-    QCOMPARE(get(QStringLiteral("/api/v1/messages")).json.value(QStringLiteral("data")).toArray().size(), 0);
+    QCOMPARE(
+        get(QStringLiteral("/api/v1/messages")).json.value(QStringLiteral("data")).toArray().size(),
+        0);
 }
 
 void TestApi::wrongContentTypeIs415()
@@ -364,8 +375,11 @@ void TestApi::invalidFieldsAre422NamingEachField()
                                            {QStringLiteral("body"), QStringLiteral("hi")}});
     QCOMPARE(send.status, 422);
     QCOMPARE(send.json.value(QStringLiteral("errors")).toArray().size(), 1);
-    QCOMPARE(send.json.value(QStringLiteral("errors")).toArray().first().toObject().value(
-                 QStringLiteral("field")),
+    QCOMPARE(send.json.value(QStringLiteral("errors"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QStringLiteral("field")),
              QJsonValue(QStringLiteral("type")));
 }
 
@@ -374,7 +388,8 @@ void TestApi::unknownPathIs404AndUnknownIdIs404()
     const Response path = get(QStringLiteral("/api/v1/nothing-here"));
     QCOMPARE(path.status, 404);
     QVERIFY(path.header("content-type").startsWith("application/problem+json"));
-    const Response id = get(QStringLiteral("/api/v1/messages/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9"));
+    const Response id =
+        get(QStringLiteral("/api/v1/messages/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9"));
     QCOMPARE(id.status, 404);
     QCOMPARE(id.json.value(QStringLiteral("status")).toInt(), 404);
     const Response conversation =
@@ -397,9 +412,8 @@ void TestApi::backpressureIs503WithRetryAfter()
     m_settings.workers = 1;
     m_settings.queueSize = 2;
     m_settings.webhookTimeoutMs = 20000;
-    m_receiver->setHandler([](const RecordedRequest &) {
-        return FakeResponse::json(200, "{}").withDelay(3000);
-    });
+    m_receiver->setHandler(
+        [](const RecordedRequest &) { return FakeResponse::json(200, "{}").withDelay(3000); });
     startStack();
     const QJsonObject body{{QStringLiteral("from"), QStringLiteral("+15551234567")},
                            {QStringLiteral("to"), QStringLiteral("+15559876543")},
@@ -414,22 +428,25 @@ void TestApi::backpressureIs503WithRetryAfter()
     QVERIFY(refused.header("retry-after").toInt() > 0);
     QCOMPARE(refused.json.value(QStringLiteral("status")).toInt(), 503);
     // Refused means not stored: three messages, not four.
-    QCOMPARE(get(QStringLiteral("/api/v1/messages")).json.value(QStringLiteral("data")).toArray().size(), 3);
+    QCOMPARE(
+        get(QStringLiteral("/api/v1/messages")).json.value(QStringLiteral("data")).toArray().size(),
+        3);
 }
 
 void TestApi::paginationIsStableUnderInserts()
 {
     QStringList posted;
     for (int i = 0; i < 7; ++i)
-        posted << post(QStringLiteral("/message"),
-                       inbound(QStringLiteral("pager-%1").arg(i), QStringLiteral("page me %1").arg(i)))
+        posted << post(QStringLiteral("/message"), inbound(QStringLiteral("pager-%1").arg(i),
+                                                           QStringLiteral("page me %1").arg(i)))
                       .json.value(QStringLiteral("id"))
                       .toString();
     QStringList seen;
     QString cursor;
     int pages = 0;
     do {
-        const Response page = get(QStringLiteral("/api/v1/messages?limit=3&conversation_id=&cursor=") + cursor);
+        const Response page =
+            get(QStringLiteral("/api/v1/messages?limit=3&conversation_id=&cursor=") + cursor);
         QCOMPARE(page.status, 200);
         for (const QJsonValue &message : page.json.value(QStringLiteral("data")).toArray()) {
             const QJsonObject object = message.toObject();
@@ -439,7 +456,8 @@ void TestApi::paginationIsStableUnderInserts()
         cursor = page.json.value(QStringLiteral("next_cursor")).toString();
         // A message arriving mid-pagination lands before the cursor and never shifts a page.
         if (pages == 0)
-            post(QStringLiteral("/message"), inbound(QStringLiteral("late"), QStringLiteral("late")));
+            post(QStringLiteral("/message"),
+                 inbound(QStringLiteral("late"), QStringLiteral("late")));
         ++pages;
     } while (!cursor.isEmpty() && pages < 50);
     for (const QString &id : posted)
@@ -457,7 +475,8 @@ void TestApi::searchFindsConversations()
                                         QStringLiteral("My parcel never arrived in Zurich")))
                                .json.value(QStringLiteral("conversation_id"))
                                .toString();
-    post(QStringLiteral("/message"), inbound(QStringLiteral("other"), QStringLiteral("Password reset")));
+    post(QStringLiteral("/message"),
+         inbound(QStringLiteral("other"), QStringLiteral("Password reset")));
     const Response found = get(QStringLiteral("/api/v1/conversations?q=zurich%20parcel"));
     QCOMPARE(found.status, 200);
     const QJsonArray data = found.json.value(QStringLiteral("data")).toArray();
@@ -465,14 +484,20 @@ void TestApi::searchFindsConversations()
     QCOMPARE(data.first().toObject().value(QStringLiteral("id")).toString(), wanted);
     // FTS syntax in user input is data, not an error.
     QCOMPARE(get(QStringLiteral("/api/v1/conversations?q=%22AND%20OR(*")).status, 200);
-    QCOMPARE(get(QStringLiteral("/api/v1/messages?q=zurich")).json.value(QStringLiteral("data")).toArray().size(), 1);
+    QCOMPARE(get(QStringLiteral("/api/v1/messages?q=zurich"))
+                 .json.value(QStringLiteral("data"))
+                 .toArray()
+                 .size(),
+             1);
 }
 
 void TestApi::draftApproveWithEditDeliversToWebhook()
 {
-    const Response accepted = post(QStringLiteral("/message"),
-                                   inbound(QStringLiteral("buyer"), QStringLiteral("I want a refund")));
-    const QString conversationId = accepted.json.value(QStringLiteral("conversation_id")).toString();
+    const Response accepted =
+        post(QStringLiteral("/message"),
+             inbound(QStringLiteral("buyer"), QStringLiteral("I want a refund")));
+    const QString conversationId =
+        accepted.json.value(QStringLiteral("conversation_id")).toString();
     const QString draftId = waitForDraft(conversationId);
     QVERIFY(!draftId.isEmpty());
     const QJsonObject draft = waitForMessageState(draftId, QStringLiteral("drafted"));
@@ -480,12 +505,13 @@ void TestApi::draftApproveWithEditDeliversToWebhook()
              QStringLiteral("Refunds take 3-5 business days."));
     QCOMPARE(m_receiver->requestCount(), 0); // review mode: nothing sent yet
 
-    const Response approved = post(QStringLiteral("/api/v1/messages/") + draftId + QStringLiteral("/approve"),
-                                   QJsonObject{{QStringLiteral("content"),
-                                                QStringLiteral("Refunds take 3 business days.")}});
+    const Response approved = post(
+        QStringLiteral("/api/v1/messages/") + draftId + QStringLiteral("/approve"),
+        QJsonObject{{QStringLiteral("content"), QStringLiteral("Refunds take 3 business days.")}});
     QCOMPARE(approved.status, 202);
     QVERIFY(m_receiver->waitForRequests(1, 10000));
-    const QJsonObject payload = QJsonDocument::fromJson(m_receiver->requests().first().body).object();
+    const QJsonObject payload =
+        QJsonDocument::fromJson(m_receiver->requests().first().body).object();
     QCOMPARE(payload.value(QStringLiteral("content")).toString(),
              QStringLiteral("Refunds take 3 business days."));
     const QJsonObject sent = waitForMessageState(draftId, QStringLiteral("sent"));
@@ -495,26 +521,32 @@ void TestApi::draftApproveWithEditDeliversToWebhook()
     QCOMPARE(types, QStringList({QStringLiteral("drafted"), QStringLiteral("approved"),
                                  QStringLiteral("sent")}));
     // Approving twice is a conflict, not a second send.
-    QCOMPARE(post(QStringLiteral("/api/v1/messages/") + draftId + QStringLiteral("/approve"), {}).status, 409);
+    QCOMPARE(
+        post(QStringLiteral("/api/v1/messages/") + draftId + QStringLiteral("/approve"), {}).status,
+        409);
 }
 
 void TestApi::draftRejectRecordsReason()
 {
-    const QString conversationId = post(QStringLiteral("/message"),
-                                        inbound(QStringLiteral("r"), QStringLiteral("hello")))
-                                       .json.value(QStringLiteral("conversation_id"))
-                                       .toString();
+    const QString conversationId =
+        post(QStringLiteral("/message"), inbound(QStringLiteral("r"), QStringLiteral("hello")))
+            .json.value(QStringLiteral("conversation_id"))
+            .toString();
     const QString draftId = waitForDraft(conversationId);
     waitForMessageState(draftId, QStringLiteral("drafted"));
-    const Response rejected = post(QStringLiteral("/api/v1/messages/") + draftId + QStringLiteral("/reject"),
-                                   QJsonObject{{QStringLiteral("reason"), QStringLiteral("too generic")}});
+    const Response rejected =
+        post(QStringLiteral("/api/v1/messages/") + draftId + QStringLiteral("/reject"),
+             QJsonObject{{QStringLiteral("reason"), QStringLiteral("too generic")}});
     QCOMPARE(rejected.status, 200);
     QCOMPARE(rejected.json.value(QStringLiteral("status")).toString(), QStringLiteral("rejected"));
     const QJsonArray events = get(QStringLiteral("/api/v1/messages/") + draftId)
                                   .json.value(QStringLiteral("events"))
                                   .toArray();
-    QVERIFY(events.last().toObject().value(QStringLiteral("detail")).toString().contains(
-        QStringLiteral("too generic")));
+    QVERIFY(events.last()
+                .toObject()
+                .value(QStringLiteral("detail"))
+                .toString()
+                .contains(QStringLiteral("too generic")));
     QCOMPARE(m_receiver->requestCount(), 0);
     // A customer message is not a draft.
     const QString customerId = get(QStringLiteral("/api/v1/conversations/") + conversationId)
@@ -524,23 +556,28 @@ void TestApi::draftRejectRecordsReason()
                                    .toObject()
                                    .value(QStringLiteral("id"))
                                    .toString();
-    QCOMPARE(post(QStringLiteral("/api/v1/messages/") + customerId + QStringLiteral("/approve"), {}).status, 409);
+    QCOMPARE(post(QStringLiteral("/api/v1/messages/") + customerId + QStringLiteral("/approve"), {})
+                 .status,
+             409);
 }
 
 void TestApi::autoModeSendsWithoutReview()
 {
-    const QString conversationId = post(QStringLiteral("/message"),
-                                        inbound(QStringLiteral("auto-user"), QStringLiteral("first")))
-                                       .json.value(QStringLiteral("conversation_id"))
-                                       .toString();
+    const QString conversationId =
+        post(QStringLiteral("/message"),
+             inbound(QStringLiteral("auto-user"), QStringLiteral("first")))
+            .json.value(QStringLiteral("conversation_id"))
+            .toString();
     waitForDraft(conversationId);
     QCOMPARE(request("PATCH", QStringLiteral("/api/v1/conversations/") + conversationId,
                      R"({"ai_mode":"auto"})")
                  .status,
              200);
-    post(QStringLiteral("/message"), inbound(QStringLiteral("auto-user"), QStringLiteral("money back please")));
+    post(QStringLiteral("/message"),
+         inbound(QStringLiteral("auto-user"), QStringLiteral("money back please")));
     QVERIFY(m_receiver->waitForRequests(1, 10000));
-    const QJsonObject payload = QJsonDocument::fromJson(m_receiver->requests().first().body).object();
+    const QJsonObject payload =
+        QJsonDocument::fromJson(m_receiver->requests().first().body).object();
     QCOMPARE(payload.value(QStringLiteral("content")).toString(),
              QStringLiteral("Refunds take 3-5 business days."));
     QCOMPARE(payload.value(QStringLiteral("author_kind")).toString(), QStringLiteral("ai"));
@@ -548,10 +585,10 @@ void TestApi::autoModeSendsWithoutReview()
 
 void TestApi::patchConversationAndValidation()
 {
-    const QString conversationId = post(QStringLiteral("/message"),
-                                        inbound(QStringLiteral("p"), QStringLiteral("hi")))
-                                       .json.value(QStringLiteral("conversation_id"))
-                                       .toString();
+    const QString conversationId =
+        post(QStringLiteral("/message"), inbound(QStringLiteral("p"), QStringLiteral("hi")))
+            .json.value(QStringLiteral("conversation_id"))
+            .toString();
     const Response patched = request(
         "PATCH", QStringLiteral("/api/v1/conversations/") + conversationId,
         R"({"status":"pending","ai_mode":"manual","priority":"urgent","labels":["vip","billing"],"assignee":"alice"})");
@@ -564,11 +601,13 @@ void TestApi::patchConversationAndValidation()
     const Response filtered = get(QStringLiteral("/api/v1/conversations?status=pending"));
     QCOMPARE(filtered.json.value(QStringLiteral("data")).toArray().size(), 1);
 
-    const Response invalid = request("PATCH", QStringLiteral("/api/v1/conversations/") + conversationId,
-                                     R"({"status":"closed","colour":"red"})");
+    const Response invalid =
+        request("PATCH", QStringLiteral("/api/v1/conversations/") + conversationId,
+                R"({"status":"closed","colour":"red"})");
     QCOMPARE(invalid.status, 422);
     QCOMPARE(invalid.json.value(QStringLiteral("errors")).toArray().size(), 2);
-    QCOMPARE(request("PATCH", QStringLiteral("/api/v1/conversations/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9"),
+    QCOMPARE(request("PATCH",
+                     QStringLiteral("/api/v1/conversations/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9"),
                      R"({"status":"open"})")
                  .status,
              404);
@@ -577,56 +616,77 @@ void TestApi::patchConversationAndValidation()
 
 void TestApi::replyIsDelivered()
 {
-    const QString conversationId = post(QStringLiteral("/message"),
-                                        inbound(QStringLiteral("needs-human"), QStringLiteral("help")))
-                                       .json.value(QStringLiteral("conversation_id"))
-                                       .toString();
-    const Response reply = post(QStringLiteral("/api/v1/conversations/") + conversationId + QStringLiteral("/reply"),
-                                QJsonObject{{QStringLiteral("content"), QStringLiteral("A human here!")}});
+    const QString conversationId =
+        post(QStringLiteral("/message"),
+             inbound(QStringLiteral("needs-human"), QStringLiteral("help")))
+            .json.value(QStringLiteral("conversation_id"))
+            .toString();
+    const Response reply =
+        post(QStringLiteral("/api/v1/conversations/") + conversationId + QStringLiteral("/reply"),
+             QJsonObject{{QStringLiteral("content"), QStringLiteral("A human here!")}});
     QCOMPARE(reply.status, 202);
     QCOMPARE(reply.json.value(QStringLiteral("conversation_id")).toString(), conversationId);
     QVERIFY(m_receiver->waitForRequests(1, 10000));
-    const QJsonObject payload = QJsonDocument::fromJson(m_receiver->requests().first().body).object();
+    const QJsonObject payload =
+        QJsonDocument::fromJson(m_receiver->requests().first().body).object();
     QCOMPARE(payload.value(QStringLiteral("content")).toString(), QStringLiteral("A human here!"));
     QCOMPARE(payload.value(QStringLiteral("user_id")).toString(), QStringLiteral("needs-human"));
     waitForMessageState(reply.json.value(QStringLiteral("id")).toString(), QStringLiteral("sent"));
-    QCOMPARE(post(QStringLiteral("/api/v1/conversations/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9/reply"),
-                  QJsonObject{{QStringLiteral("content"), QStringLiteral("x")}})
-                 .status,
-             404);
-    QCOMPARE(post(QStringLiteral("/api/v1/conversations/") + conversationId + QStringLiteral("/reply"),
-                  QJsonObject{{QStringLiteral("content"), QStringLiteral("   ")}})
-                 .status,
-             422);
+    QCOMPARE(
+        post(QStringLiteral("/api/v1/conversations/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9/reply"),
+             QJsonObject{{QStringLiteral("content"), QStringLiteral("x")}})
+            .status,
+        404);
+    QCOMPARE(
+        post(QStringLiteral("/api/v1/conversations/") + conversationId + QStringLiteral("/reply"),
+             QJsonObject{{QStringLiteral("content"), QStringLiteral("   ")}})
+            .status,
+        422);
 }
 
 void TestApi::deadLetterCanBeRetried()
 {
-    m_receiver->setHandler([](const RecordedRequest &) { return FakeResponse::json(400, R"({"error":"bad"})"); });
-    const QString conversationId = post(QStringLiteral("/message"),
-                                        inbound(QStringLiteral("dl"), QStringLiteral("hi")))
-                                       .json.value(QStringLiteral("conversation_id"))
-                                       .toString();
-    const QString messageId = post(QStringLiteral("/api/v1/conversations/") + conversationId + QStringLiteral("/reply"),
-                                   QJsonObject{{QStringLiteral("content"), QStringLiteral("Try me")}})
-                                  .json.value(QStringLiteral("id"))
-                                  .toString();
+    m_receiver->setHandler(
+        [](const RecordedRequest &) { return FakeResponse::json(400, R"({"error":"bad"})"); });
+    const QString conversationId =
+        post(QStringLiteral("/message"), inbound(QStringLiteral("dl"), QStringLiteral("hi")))
+            .json.value(QStringLiteral("conversation_id"))
+            .toString();
+    const QString messageId =
+        post(QStringLiteral("/api/v1/conversations/") + conversationId + QStringLiteral("/reply"),
+             QJsonObject{{QStringLiteral("content"), QStringLiteral("Try me")}})
+            .json.value(QStringLiteral("id"))
+            .toString();
     const QJsonObject dead = waitForMessageState(messageId, QStringLiteral("dead_lettered"));
-    QVERIFY(dead.value(QStringLiteral("events")).toArray().last().toObject().value(QStringLiteral("detail"))
+    QVERIFY(dead.value(QStringLiteral("events"))
+                .toArray()
+                .last()
+                .toObject()
+                .value(QStringLiteral("detail"))
                 .toString()
                 .contains(QStringLiteral("400")));
-    const QJsonArray jobs = get(QStringLiteral("/api/v1/jobs?state=dead")).json.value(QStringLiteral("data")).toArray();
+    const QJsonArray jobs =
+        get(QStringLiteral("/api/v1/jobs?state=dead")).json.value(QStringLiteral("data")).toArray();
     QCOMPARE(jobs.size(), 1);
     const QString jobId = jobs.first().toObject().value(QStringLiteral("id")).toString();
-    QVERIFY(jobs.first().toObject().value(QStringLiteral("last_error")).toString().contains(QStringLiteral("400")));
+    QVERIFY(jobs.first()
+                .toObject()
+                .value(QStringLiteral("last_error"))
+                .toString()
+                .contains(QStringLiteral("400")));
 
-    m_receiver->setHandler([](const RecordedRequest &) { return FakeResponse::json(200, R"({"id":"ext-1"})"); });
-    const Response retried = post(QStringLiteral("/api/v1/jobs/") + jobId + QStringLiteral("/retry"), {});
+    m_receiver->setHandler(
+        [](const RecordedRequest &) { return FakeResponse::json(200, R"({"id":"ext-1"})"); });
+    const Response retried =
+        post(QStringLiteral("/api/v1/jobs/") + jobId + QStringLiteral("/retry"), {});
     QCOMPARE(retried.status, 202);
     waitForMessageState(messageId, QStringLiteral("sent"));
     // A job that is not dead cannot be retried.
-    QCOMPARE(post(QStringLiteral("/api/v1/jobs/") + jobId + QStringLiteral("/retry"), {}).status, 409);
-    QCOMPARE(post(QStringLiteral("/api/v1/jobs/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9/retry"), {}).status, 404);
+    QCOMPARE(post(QStringLiteral("/api/v1/jobs/") + jobId + QStringLiteral("/retry"), {}).status,
+             409);
+    QCOMPARE(
+        post(QStringLiteral("/api/v1/jobs/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9/retry"), {}).status,
+        404);
 }
 
 void TestApi::metricsPrometheusAndJson()
@@ -648,27 +708,31 @@ void TestApi::metricsPrometheusAndJson()
         const QByteArray output = check.readAllStandardOutput() + check.readAllStandardError();
         QVERIFY2(check.exitCode() == 0, output.constData());
     }
-    QTRY_VERIFY_WITH_TIMEOUT(request("GET", QStringLiteral("/metrics"), {}, {{"Accept", "application/json"}})
-                                     .json.value(QStringLiteral("active_conversations"))
-                                     .toInt()
-                                 >= 1,
-                             5000);
-    const Response json = request("GET", QStringLiteral("/metrics"), {}, {{"Accept", "application/json"}});
-    for (const char *key : {"messages_processed", "queue_size", "error_rate", "active_conversations"})
+    QTRY_VERIFY_WITH_TIMEOUT(
+        request("GET", QStringLiteral("/metrics"), {}, {{"Accept", "application/json"}})
+                .json.value(QStringLiteral("active_conversations"))
+                .toInt() >= 1,
+        5000);
+    const Response json =
+        request("GET", QStringLiteral("/metrics"), {}, {{"Accept", "application/json"}});
+    for (const char *key :
+         {"messages_processed", "queue_size", "error_rate", "active_conversations"})
         QVERIFY2(json.json.contains(QLatin1String(key)), key);
     QVERIFY(json.json.value(QStringLiteral("messages_processed")).toInt() >= 1);
 }
 
 void TestApi::restartKeepsEverything()
 {
-    const Response accepted = post(QStringLiteral("/message"),
-                                   inbound(QStringLiteral("persist"), QStringLiteral("remember me")));
+    const Response accepted =
+        post(QStringLiteral("/message"),
+             inbound(QStringLiteral("persist"), QStringLiteral("remember me")));
     const QString id = accepted.json.value(QStringLiteral("id")).toString();
     stopStack();
     startStack();
     const Response stored = get(QStringLiteral("/api/v1/messages/") + id);
     QCOMPARE(stored.status, 200);
-    QCOMPARE(stored.json.value(QStringLiteral("content")).toString(), QStringLiteral("remember me"));
+    QCOMPARE(stored.json.value(QStringLiteral("content")).toString(),
+             QStringLiteral("remember me"));
     // The conversation continues after the restart.
     const Response next = post(QStringLiteral("/message"),
                                inbound(QStringLiteral("persist"), QStringLiteral("still there?")));
@@ -691,12 +755,15 @@ void TestApi::genericWebhookVerifiesAndDeduplicates()
                        false);
     };
     // Key rotation: the header may carry several signatures; one valid one is enough.
-    const QByteArray rotated = oldKey.sign("msg_1", now, body) + ' ' + signer.sign("msg_1", now, body);
+    const QByteArray rotated =
+        oldKey.sign("msg_1", now, body) + ' ' + signer.sign("msg_1", now, body);
     const Response accepted = deliver("msg_1", now, rotated);
     QCOMPARE(accepted.status, 202);
     QCOMPARE(accepted.json.value(QStringLiteral("duplicate")).toBool(), false);
     const QString id = accepted.json.value(QStringLiteral("id")).toString();
-    QCOMPARE(get(QStringLiteral("/api/v1/messages/") + id).json.value(QStringLiteral("platform")).toString(),
+    QCOMPARE(get(QStringLiteral("/api/v1/messages/") + id)
+                 .json.value(QStringLiteral("platform"))
+                 .toString(),
              QStringLiteral("webhook"));
 
     // The same webhook-id again is acknowledged and maps to the stored message.
@@ -708,11 +775,15 @@ void TestApi::genericWebhookVerifiesAndDeduplicates()
     QCOMPARE(deliver("msg_2", now, oldKey.sign("msg_2", now, body)).status, 401);
     QCOMPARE(deliver("msg_3", now - 600, signer.sign("msg_3", now - 600, body)).status, 401);
     QCOMPARE(deliver("msg_4", now, "v1,AAAA").status, 401);
-    QCOMPARE(deliver("msg_5", now, signer.sign("msg_5", now, body), QStringLiteral("unknown")).status, 404);
+    QCOMPARE(
+        deliver("msg_5", now, signer.sign("msg_5", now, body), QStringLiteral("unknown")).status,
+        404);
     // Only one customer message was stored for all of that (the other row is its AI draft).
     int customerMessages = 0;
-    for (const QJsonValue &message : get(QStringLiteral("/api/v1/messages")).json.value(QStringLiteral("data")).toArray())
-        customerMessages += message.toObject().value(QStringLiteral("author_kind")).toString() == QLatin1String("customer");
+    for (const QJsonValue &message :
+         get(QStringLiteral("/api/v1/messages")).json.value(QStringLiteral("data")).toArray())
+        customerMessages += message.toObject().value(QStringLiteral("author_kind")).toString() ==
+                            QLatin1String("customer");
     QCOMPARE(customerMessages, 1);
 }
 
@@ -722,7 +793,8 @@ void TestApi::channelsReportHealth()
     QCOMPARE(before.status, 200);
     QJsonArray channels = before.json.value(QStringLiteral("data")).toArray();
     QCOMPARE(channels.size(), 1);
-    QCOMPARE(channels.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("webhook"));
+    QCOMPARE(channels.first().toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("webhook"));
 
     m_receiver->setHandler([](const RecordedRequest &) { return FakeResponse::json(503, "{}"); });
     const QJsonObject body{{QStringLiteral("from"), QStringLiteral("+15551234567")},
@@ -736,11 +808,13 @@ void TestApi::channelsReportHealth()
                                      .first()
                                      .toObject()
                                      .value(QStringLiteral("consecutive_failures"))
-                                     .toInt()
-                                 >= 1,
+                                     .toInt() >= 1,
                              10000);
-    const QJsonObject webhook =
-        get(QStringLiteral("/api/v1/channels")).json.value(QStringLiteral("data")).toArray().first().toObject();
+    const QJsonObject webhook = get(QStringLiteral("/api/v1/channels"))
+                                    .json.value(QStringLiteral("data"))
+                                    .toArray()
+                                    .first()
+                                    .toObject();
     QCOMPARE(webhook.value(QStringLiteral("healthy")).toBool(), false);
     QVERIFY(webhook.value(QStringLiteral("last_error")).toString().contains(QStringLiteral("503")));
 }

@@ -51,14 +51,15 @@ QProcess *TestCli::startServer(const QString &dataDir, quint16 port, const QStri
 {
     auto *process = new QProcess(this);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("RELAYDESK_API_TOKEN"), QStringLiteral("cli-test-token-0123456789"));
+    environment.insert(QStringLiteral("RELAYDESK_API_TOKEN"),
+                       QStringLiteral("cli-test-token-0123456789"));
     environment.remove(QStringLiteral("DATABASE_URL"));
     environment.remove(QStringLiteral("PORT"));
     process->setProcessEnvironment(environment);
     process->start(m_binary, QStringList{QStringLiteral("--headless"), QStringLiteral("--data-dir"),
                                          dataDir, QStringLiteral("--listen"),
-                                         QStringLiteral("127.0.0.1:%1").arg(port)}
-                                 + extra);
+                                         QStringLiteral("127.0.0.1:%1").arg(port)} +
+                                 extra);
     return process;
 }
 
@@ -91,8 +92,9 @@ void TestCli::versionAndHelp()
     QVERIFY(help.waitForFinished(10000));
     QCOMPARE(help.exitCode(), 0);
     const QByteArray text = help.readAllStandardOutput();
-    for (const char *expected : {"--headless", "--config", "--database-url", "--listen", "--data-dir",
-                                 "DATABASE_URL", "RELAYDESK_API_TOKEN", "RELAYDESK_LOG", "session_hours"})
+    for (const char *expected :
+         {"--headless", "--config", "--database-url", "--listen", "--data-dir", "DATABASE_URL",
+          "RELAYDESK_API_TOKEN", "RELAYDESK_LOG", "session_hours"})
         QVERIFY2(text.contains(expected), expected);
 
     QProcess unknown;
@@ -129,10 +131,11 @@ void TestCli::headlessServesSignalStopsAndRestartKeepsData()
     QCOMPARE(httpStatus("GET", port, QStringLiteral("/ready")), 200);
 
     QJsonObject accepted;
-    QCOMPARE(httpStatus("POST", port, QStringLiteral("/message"),
-                        R"({"user_id":"cli","platform":"Telegram","content":"hello from the cli test"})",
-                        &accepted),
-             202);
+    QCOMPARE(
+        httpStatus("POST", port, QStringLiteral("/message"),
+                   R"({"user_id":"cli","platform":"Telegram","content":"hello from the cli test"})",
+                   &accepted),
+        202);
     const QString id = accepted.value(QStringLiteral("id")).toString();
 
     ::kill(pid_t(server->processId()), SIGTERM);
@@ -151,7 +154,8 @@ void TestCli::headlessServesSignalStopsAndRestartKeepsData()
     QTRY_VERIFY_WITH_TIMEOUT(httpStatus("GET", port, QStringLiteral("/health")) == 200, 15000);
     QJsonObject stored;
     QCOMPARE(httpStatus("GET", port, QStringLiteral("/api/v1/messages/") + id, {}, &stored), 200);
-    QCOMPARE(stored.value(QStringLiteral("content")).toString(), QStringLiteral("hello from the cli test"));
+    QCOMPARE(stored.value(QStringLiteral("content")).toString(),
+             QStringLiteral("hello from the cli test"));
     ::kill(pid_t(restarted->processId()), SIGINT);
     QVERIFY(restarted->waitForFinished(15000));
     QCOMPARE(restarted->exitCode(), 0);
@@ -169,12 +173,13 @@ void TestCli::newerSchemaIsRefused()
         QVERIFY(server->waitForFinished(15000));
     }
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
         db.setDatabaseName(dir.filePath(QStringLiteral("relaydesk.db")));
         QVERIFY(db.open());
         QSqlQuery query(db);
-        QVERIFY(query.exec(QStringLiteral(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)")));
+        QVERIFY(query.exec(QStringLiteral("INSERT INTO schema_migrations (version, name, "
+                                          "applied_at) VALUES (999, 'future', 0)")));
         db.close();
     }
     QSqlDatabase::removeDatabase(QStringLiteral("probe"));

@@ -20,8 +20,7 @@ const QStringList kImageSuffixes{QStringLiteral("png"),  QStringLiteral("jpg"),
 AttachmentLoader::AttachmentLoader(QObject *parent)
     : QObject(parent)
     , m_network(new QNetworkAccessManager(this))
-{
-}
+{}
 
 bool AttachmentLoader::isImage(const Attachment &attachment)
 {

@@ -33,15 +33,14 @@ Composer::Composer(QWidget *parent)
     setObjectName(QStringLiteral("composerBox"));
     setAttribute(Qt::WA_StyledBackground);
     setStyleSheet(
-        QStringLiteral(
-            "QWidget#composerBox { background: %1; border-top: 1px solid %2; }"
-            "QPlainTextEdit#composerEdit { border: 1px solid %3; border-radius: 8px; "
-            "padding: 4px; background: %1; color: %4; }"
-            "QPlainTextEdit#composerEdit:focus { border-color: %5; }"
-            "QPushButton#sendButton { background: %5; color: white; border: none; "
-            "border-radius: 6px; padding: 7px 18px; font-weight: 600; }"
-            "QPushButton#sendButton:disabled { background: %3; }"
-            "QLabel#composerHint, QLabel#composerCounter { color: %6; }")
+        QStringLiteral("QWidget#composerBox { background: %1; border-top: 1px solid %2; }"
+                       "QPlainTextEdit#composerEdit { border: 1px solid %3; border-radius: 8px; "
+                       "padding: 4px; background: %1; color: %4; }"
+                       "QPlainTextEdit#composerEdit:focus { border-color: %5; }"
+                       "QPushButton#sendButton { background: %5; color: white; border: none; "
+                       "border-radius: 6px; padding: 7px 18px; font-weight: 600; }"
+                       "QPushButton#sendButton:disabled { background: %3; }"
+                       "QLabel#composerHint, QLabel#composerCounter { color: %6; }")
             .arg(Theme::css(Theme::surface()), Theme::css(Theme::separator()),
                  Theme::css(Theme::inputBorder()), Theme::css(Theme::text()),
                  Theme::css(Theme::accent()), Theme::css(Theme::mutedText())));
@@ -51,7 +50,8 @@ Composer::Composer(QWidget *parent)
     row->setSpacing(12);
     m_editor = new ComposerEdit(this);
     m_editor->setObjectName(QStringLiteral("composerEdit"));
-    m_editor->setPlaceholderText(tr("Write a reply to the customer… (type / for canned responses)"));
+    m_editor->setPlaceholderText(
+        tr("Write a reply to the customer… (type / for canned responses)"));
     m_editor->setAccessibleName(tr("Reply"));
     m_editor->setTabChangesFocus(true);
     const int lineHeight = m_editor->fontMetrics().lineSpacing();
@@ -161,11 +161,10 @@ void Composer::reloadCannedResponses()
     m_completions->clear();
     for (const CannedResponse &response : std::as_const(m_responses)) {
         const QString preview = response.text.simplified();
-        auto *item = new QStandardItem(QStringLiteral("/%1  —  %2")
-                                           .arg(response.name, preview.left(60) +
-                                                                   (preview.size() > 60
-                                                                        ? QStringLiteral("…")
-                                                                        : QString())));
+        auto *item = new QStandardItem(
+            QStringLiteral("/%1  —  %2")
+                .arg(response.name,
+                     preview.left(60) + (preview.size() > 60 ? QStringLiteral("…") : QString())));
         item->setData(QLatin1Char('/') + response.name, kNameRole);
         item->setToolTip(response.text);
         m_completions->appendRow(item);
@@ -225,17 +224,17 @@ void Composer::updateState()
     const int used = int(text.size());
     const QLocale locale;
     m_counter->setText(tr("%1 / %2").arg(locale.toString(used), locale.toString(m_limit)));
-    const QColor colour = isOverLimit()                          ? Theme::errorText()
-                          : used >= int(m_limit * kWarnShare)    ? Theme::warningText()
-                                                                 : Theme::mutedText();
+    const QColor colour = isOverLimit()                       ? Theme::errorText()
+                          : used >= int(m_limit * kWarnShare) ? Theme::warningText()
+                                                              : Theme::mutedText();
     m_counter->setStyleSheet(QStringLiteral("color: %1;%2")
                                  .arg(Theme::css(colour), isOverLimit()
                                                               ? QStringLiteral(" font-weight: 600;")
                                                               : QString()));
-    m_counter->setToolTip(isOverLimit()
-                              ? tr("The reply is %1 characters longer than the platform accepts.")
-                                    .arg(used - m_limit)
-                              : tr("The platform accepts up to %1 characters.").arg(m_limit));
+    m_counter->setToolTip(
+        isOverLimit()
+            ? tr("The reply is %1 characters longer than the platform accepts.").arg(used - m_limit)
+            : tr("The platform accepts up to %1 characters.").arg(m_limit));
     m_editor->setReadOnly(m_busy);
     m_editor->setEnabled(m_available);
     m_send->setEnabled(m_available && !m_busy && !text.isEmpty() && !isOverLimit());

@@ -8,8 +8,7 @@ namespace relaydesk::ui {
 
 ComposerEdit::ComposerEdit(QWidget *parent)
     : QPlainTextEdit(parent)
-{
-}
+{}
 
 void ComposerEdit::keyPressEvent(QKeyEvent *event)
 {

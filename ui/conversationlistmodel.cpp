@@ -255,9 +255,9 @@ Outcome<ConversationListModel::Row> ConversationListModel::readRow(MessageReposi
     // The preview is the conversation as the customer sees it: a draft nobody approved yet
     // is announced by its badge, not quoted as if it had been said.
     for (auto it = history.crbegin(); it != history.crend(); ++it) {
-        const bool unsentDraft = it->authorKind == AuthorKind::Ai &&
-                                 (isState(*it, EventType::Drafted) ||
-                                  isState(*it, EventType::Rejected));
+        const bool unsentDraft =
+            it->authorKind == AuthorKind::Ai &&
+            (isState(*it, EventType::Drafted) || isState(*it, EventType::Rejected));
         if (unsentDraft)
             continue;
         const QString text = it->content.left(200);

@@ -2,7 +2,10 @@
 
 #include "engine/engine.h"
 #include "storage/conversationrepository.h"
+#include "storage/jobqueue.h"
 #include "storage/messagerepository.h"
+#include "ui/attachmentloader.h"
+#include "ui/composer.h"
 #include "ui/displaynames.h"
 #include "ui/draftcard.h"
 #include "ui/errortext.h"
@@ -10,15 +13,14 @@
 #include "ui/theme.h"
 #include "ui/whenready.h"
 
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QInputDialog>
-#include <QKeySequence>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QShortcut>
 #include <QStackedWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -30,6 +32,8 @@ namespace {
 // The approval event carries an operator's edit as "<actor> (edited): <text>" (messages are
 // immutable, so this is the only record of what was really sent).
 const QString kEditedMarker = QStringLiteral(" (edited): ");
+// Scrolled this close to the top, the next older page is read.
+constexpr int kLoadOlderMargin = 40;
 
 bool isState(const Message &message, EventType type)
 {
@@ -49,21 +53,29 @@ QString defaultOperatorName()
 struct ConversationView::Snapshot {
     Conversation conversation;
     QList<Message> messages;
-    // The newest event's detail for failed, dead-lettered and rejected messages.
+    bool hasOlder = false;
+    // The newest event's detail for failed, dead-lettered and rejected messages, and the
+    // drafting note (provider, model, why it is held) of drafts.
     QHash<QString, QString> stateDetails;
     // The text the operator approved in place of an AI draft.
     QHash<QString, QString> sentContents;
+    // The dead letter a Retry sends again, per message.
+    QHash<QString, QString> retryJobs;
 };
 
 ConversationView::ConversationView(Engine *engine, QWidget *parent)
     : QWidget(parent)
     , m_engine(engine)
+    , m_loader(new AttachmentLoader(this))
     , m_operatorName(defaultOperatorName())
 {
     setObjectName(QStringLiteral("conversationView"));
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(kDebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &ConversationView::reload);
+    m_keepDistanceTimer.setSingleShot(true);
+    m_keepDistanceTimer.setInterval(400);
+    connect(&m_keepDistanceTimer, &QTimer::timeout, this, [this] { m_keepDistance = -1; });
 
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
@@ -71,8 +83,11 @@ ConversationView::ConversationView(Engine *engine, QWidget *parent)
     outer->addWidget(m_pages);
 
     // Page 0: nothing selected.
-    auto *placeholder = new QLabel(
-        tr("Select a conversation in the inbox to read it and answer the customer."), m_pages);
+    auto *placeholder =
+        new QLabel(tr("Select a conversation in the inbox to read it and answer the customer.\n\n"
+                      "J / K move through the inbox, R replies, Ctrl+Return approves the draft, "
+                      "F1 lists every shortcut."),
+                   m_pages);
     placeholder->setObjectName(QStringLiteral("placeholder"));
     placeholder->setAlignment(Qt::AlignCenter);
     placeholder->setWordWrap(true);
@@ -90,10 +105,11 @@ ConversationView::ConversationView(Engine *engine, QWidget *parent)
     auto *header = new QWidget(page);
     header->setObjectName(QStringLiteral("conversationHeader"));
     header->setStyleSheet(
-        QStringLiteral("QWidget#conversationHeader { background: white; border-bottom: 1px solid "
-                       "%1; } QLabel#conversationTitle { color: #0f172a; } "
+        QStringLiteral("QWidget#conversationHeader { background: %3; border-bottom: 1px solid "
+                       "%1; } QLabel#conversationTitle { color: %4; } "
                        "QLabel#conversationSubtitle { color: %2; }")
-            .arg(Theme::css(Theme::separator()), Theme::css(Theme::mutedText())));
+            .arg(Theme::css(Theme::separator()), Theme::css(Theme::mutedText()),
+                 Theme::css(Theme::surface()), Theme::css(Theme::text())));
     header->setAttribute(Qt::WA_StyledBackground);
     auto *headerLayout = new QVBoxLayout(header);
     headerLayout->setContentsMargins(20, 12, 20, 12);
@@ -117,9 +133,10 @@ ConversationView::ConversationView(Engine *engine, QWidget *parent)
     m_errorBanner->setObjectName(QStringLiteral("errorBanner"));
     m_errorBanner->setAttribute(Qt::WA_StyledBackground);
     m_errorBanner->setStyleSheet(
-        QStringLiteral("QWidget#errorBanner { background: %1; border-bottom: 1px solid #fca5a5; }"
+        QStringLiteral("QWidget#errorBanner { background: %1; border-bottom: 1px solid %3; }"
                        "QLabel { color: %2; } QToolButton { color: %2; border: none; }")
-            .arg(Theme::css(Theme::errorBackground()), Theme::css(Theme::errorText())));
+            .arg(Theme::css(Theme::errorBackground()), Theme::css(Theme::errorText()),
+                 Theme::css(Theme::errorBorder())));
     auto *bannerLayout = new QHBoxLayout(m_errorBanner);
     bannerLayout->setContentsMargins(20, 8, 12, 8);
     m_errorLabel = new QLabel(m_errorBanner);
@@ -148,78 +165,61 @@ ConversationView::ConversationView(Engine *engine, QWidget *parent)
     m_messagesLayout = new QVBoxLayout(m_messagesHost);
     m_messagesLayout->setContentsMargins(20, 16, 20, 16);
     m_messagesLayout->setSpacing(10);
-    m_truncatedNote =
-        new QLabel(tr("Showing the newest %1 messages of this conversation.").arg(kMessageLimit),
-                   m_messagesHost);
-    m_truncatedNote->setAlignment(Qt::AlignCenter);
-    m_truncatedNote->setStyleSheet(
-        QStringLiteral("color: %1;").arg(Theme::css(Theme::mutedText())));
-    m_truncatedNote->hide();
+    m_olderButton = new QPushButton(tr("Load older messages"), m_messagesHost);
+    m_olderButton->setObjectName(QStringLiteral("loadOlderButton"));
+    m_olderButton->setFlat(true);
+    m_olderButton->setCursor(Qt::PointingHandCursor);
+    m_olderButton->setStyleSheet(QStringLiteral("QPushButton { color: %1; padding: 4px 12px; }")
+                                     .arg(Theme::css(Theme::accent())));
+    m_olderButton->hide();
+    connect(m_olderButton, &QPushButton::clicked, this, &ConversationView::loadOlder);
     m_emptyNote = new QLabel(tr("No messages in this conversation yet."), m_messagesHost);
     m_emptyNote->setAlignment(Qt::AlignCenter);
     m_emptyNote->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::mutedText())));
     m_emptyNote->hide();
+
+    m_streaming = new QFrame(m_messagesHost);
+    m_streaming->setObjectName(QStringLiteral("streamingCard"));
+    m_streaming->setStyleSheet(
+        QStringLiteral("QFrame#streamingCard { background: %1; border: 1px dashed %2; "
+                       "border-radius: 14px; } QLabel#streamingTitle { color: %3; "
+                       "font-weight: 600; } QLabel#streamingText { color: %4; }")
+            .arg(Theme::css(Theme::bubbleBackground(AuthorKind::Ai)),
+                 Theme::css(Theme::bubbleBorder(AuthorKind::Ai)),
+                 Theme::css(Theme::authorColor(AuthorKind::Ai)), Theme::css(Theme::text())));
+    auto *streamingColumn = new QVBoxLayout(m_streaming);
+    streamingColumn->setContentsMargins(14, 10, 14, 10);
+    auto *streamingTitle = new QLabel(tr("AI is writing a reply…"), m_streaming);
+    streamingTitle->setObjectName(QStringLiteral("streamingTitle"));
+    m_streamingLabel = new QLabel(m_streaming);
+    m_streamingLabel->setObjectName(QStringLiteral("streamingText"));
+    m_streamingLabel->setWordWrap(true);
+    m_streamingLabel->setTextFormat(Qt::PlainText);
+    streamingColumn->addWidget(streamingTitle);
+    streamingColumn->addWidget(m_streamingLabel);
+    m_streaming->hide();
     m_scroll->setWidget(m_messagesHost);
     column->addWidget(m_scroll, 1);
 
-    // Follow new messages only while the operator is reading the end of the conversation.
+    // Follow new messages only while the operator is reading the end of the conversation;
+    // while older ones are added above, keep what they were reading in place.
     QScrollBar *bar = m_scroll->verticalScrollBar();
     connect(bar, &QScrollBar::rangeChanged, this, [this, bar](int, int maximum) {
-        if (m_stickToBottom)
+        if (m_keepDistance >= 0)
+            bar->setValue(maximum - m_keepDistance);
+        else if (m_stickToBottom)
             bar->setValue(maximum);
     });
-    connect(bar, &QScrollBar::valueChanged, this,
-            [this, bar](int value) { m_stickToBottom = value >= bar->maximum() - 24; });
+    connect(bar, &QScrollBar::valueChanged, this, [this, bar](int value) {
+        m_stickToBottom = value >= bar->maximum() - 24;
+        if (value <= kLoadOlderMargin && bar->maximum() > 0 && m_keepDistance < 0)
+            loadOlder();
+    });
 
-    auto *composerBox = new QWidget(page);
-    composerBox->setObjectName(QStringLiteral("composerBox"));
-    composerBox->setAttribute(Qt::WA_StyledBackground);
-    composerBox->setStyleSheet(
-        QStringLiteral(
-            "QWidget#composerBox { background: white; border-top: 1px solid %1; }"
-            "QPlainTextEdit#composerEdit { border: 1px solid #cbd5e1; border-radius: 8px; "
-            "padding: 4px; background: white; color: #0f172a; }"
-            "QPlainTextEdit#composerEdit:focus { border-color: %2; }"
-            "QPushButton#sendButton { background: %2; color: white; border: none; "
-            "border-radius: 6px; padding: 7px 18px; font-weight: 600; }"
-            "QPushButton#sendButton:disabled { background: #cbd5e1; }"
-            "QLabel#composerHint { color: %3; }")
-            .arg(Theme::css(Theme::separator()), Theme::css(Theme::accent()),
-                 Theme::css(Theme::mutedText())));
-    auto *composerLayout = new QHBoxLayout(composerBox);
-    composerLayout->setContentsMargins(20, 12, 20, 12);
-    composerLayout->setSpacing(12);
-    m_composer = new QPlainTextEdit(composerBox);
-    m_composer->setObjectName(QStringLiteral("composerEdit"));
-    m_composer->setPlaceholderText(tr("Write a reply to the customer…"));
-    m_composer->setAccessibleName(tr("Reply"));
-    m_composer->setTabChangesFocus(true);
-    const int lineHeight = m_composer->fontMetrics().lineSpacing();
-    m_composer->setFixedHeight(lineHeight * 3 + 18);
-    auto *sendColumn = new QVBoxLayout;
-    sendColumn->setSpacing(4);
-    m_sendButton = new QPushButton(tr("Send"), composerBox);
-    m_sendButton->setObjectName(QStringLiteral("sendButton"));
-    m_sendButton->setToolTip(tr("Send this reply to the customer (Ctrl+Return)"));
-    auto *hint = new QLabel(tr("Ctrl+Return"), composerBox);
-    hint->setObjectName(QStringLiteral("composerHint"));
-    hint->setAlignment(Qt::AlignCenter);
-    sendColumn->addStretch(1);
-    sendColumn->addWidget(m_sendButton);
-    sendColumn->addWidget(hint);
-    composerLayout->addWidget(m_composer, 1);
-    composerLayout->addLayout(sendColumn);
-    column->addWidget(composerBox);
+    m_composer = new Composer(page);
+    column->addWidget(m_composer);
     m_pages->addWidget(page);
-
-    connect(m_sendButton, &QPushButton::clicked, this, &ConversationView::sendReply);
-    connect(m_composer, &QPlainTextEdit::textChanged, this, &ConversationView::updateComposerState);
-    for (const QKeySequence &keys :
-         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto *shortcut = new QShortcut(keys, m_composer);
-        shortcut->setContext(Qt::WidgetShortcut);
-        connect(shortcut, &QShortcut::activated, this, &ConversationView::sendReply);
-    }
+    connect(m_composer, &Composer::sendRequested, this, &ConversationView::sendReply);
 
     const auto mine = [this](const QString &conversationId) {
         if (!m_conversationId.isEmpty() && conversationId == m_conversationId)
@@ -232,6 +232,7 @@ ConversationView::ConversationView(Engine *engine, QWidget *parent)
                 mine(conversationId);
             });
     connect(engine, &Engine::conversationChanged, this, mine);
+    connect(engine, &Engine::draftProgress, this, &ConversationView::showDraftProgress);
 
     m_pages->setCurrentIndex(0);
     updateComposerState();
@@ -244,18 +245,39 @@ void ConversationView::setOperatorName(const QString &name)
     m_operatorName = name.trimmed().isEmpty() ? defaultOperatorName() : name.trimmed();
 }
 
+QPlainTextEdit *ConversationView::composer() const
+{
+    return m_composer->editor();
+}
+
+QPushButton *ConversationView::sendButton() const
+{
+    return m_composer->sendButton();
+}
+
+QString ConversationView::streamingText() const
+{
+    return m_streaming->isHidden() ? QString() : m_streamingLabel->text();
+}
+
 void ConversationView::showConversation(const QString &conversationId)
 {
     if (conversationId == m_conversationId)
         return;
     if (!m_conversationId.isEmpty())
-        m_composerDrafts.insert(m_conversationId, m_composer->toPlainText());
+        m_composerDrafts.insert(m_conversationId, m_composer->text());
     m_conversationId = conversationId;
+    m_conversation = Conversation();
+    m_selectedMessage.clear();
     ++m_generation;
+    m_window = kPageSize;
+    m_hasOlder = false;
+    m_keepDistance = -1;
     m_debounce.stop();
     clearMessages();
     clearError();
-    m_composer->setPlainText(m_composerDrafts.take(conversationId));
+    hideStreaming();
+    m_composer->setText(m_composerDrafts.take(conversationId));
     m_stickToBottom = true;
     if (conversationId.isEmpty()) {
         m_pages->setCurrentIndex(0);
@@ -299,6 +321,12 @@ DraftCard *ConversationView::draftCard(const QString &messageId) const
     return qobject_cast<DraftCard *>(m_items.value(messageId));
 }
 
+DraftCard *ConversationView::newestDraftCard() const
+{
+    const QList<DraftCard *> cards = draftCards();
+    return cards.isEmpty() ? nullptr : cards.constLast();
+}
+
 QString ConversationView::errorText() const
 {
     return m_errorBanner->isHidden() ? QString() : m_errorLabel->text();
@@ -308,6 +336,18 @@ void ConversationView::scheduleReload()
 {
     if (!m_debounce.isActive())
         m_debounce.start();
+}
+
+void ConversationView::loadOlder()
+{
+    if (!m_hasOlder || m_conversationId.isEmpty() || m_keepDistance >= 0)
+        return;
+    m_window += kPageSize;
+    QScrollBar *bar = m_scroll->verticalScrollBar();
+    m_keepDistance = bar->maximum() - bar->value();
+    m_olderButton->setEnabled(false);
+    m_olderButton->setText(tr("Loading older messages…"));
+    reload();
 }
 
 void ConversationView::reload()
@@ -322,24 +362,39 @@ void ConversationView::reload()
     m_loading = true;
     const QString id = m_conversationId;
     const quint64 generation = m_generation;
-    whenReady(m_engine->read<Snapshot>([id](QSqlDatabase &db) -> Outcome<Snapshot> {
+    const int window = m_window;
+    whenReady(m_engine->read<Snapshot>([id, window](QSqlDatabase &db) -> Outcome<Snapshot> {
         Snapshot snapshot;
         auto conversation = ConversationRepository(db).get(id);
         if (!conversation.isOk())
             return conversation.error();
         snapshot.conversation = conversation.value();
         MessageRepository messages(db);
-        auto recent = messages.recent(id, kMessageLimit);
+        // One more than shown says whether anything older is left.
+        auto recent = messages.recent(id, window + 1);
         if (!recent.isOk())
             return recent.error();
         snapshot.messages = recent.value();
+        if (snapshot.messages.size() > window) {
+            snapshot.hasOlder = true;
+            snapshot.messages.removeFirst();
+        }
+        JobQueue jobs(db);
         for (const Message &m : std::as_const(snapshot.messages)) {
-            const bool explain = isState(m, EventType::Failed) ||
-                                 isState(m, EventType::DeadLettered) ||
-                                 isState(m, EventType::Rejected);
+            const bool dead = isState(m, EventType::DeadLettered);
+            const bool explain = isState(m, EventType::Failed) || dead ||
+                                 isState(m, EventType::Rejected) ||
+                                 (m.authorKind == AuthorKind::Ai && isState(m, EventType::Drafted));
             const bool mayBeEdited = m.authorKind == AuthorKind::Ai &&
                                      !isState(m, EventType::Drafted) &&
                                      !isState(m, EventType::Rejected);
+            if (dead) {
+                auto job = jobs.deadFor(m.id);
+                if (!job.isOk())
+                    return job.error();
+                if (job.value())
+                    snapshot.retryJobs.insert(m.id, job.value()->id);
+            }
             if (!explain && !mayBeEdited)
                 continue;
             auto events = messages.events(m.id);
@@ -375,7 +430,10 @@ void ConversationView::reload()
 
 void ConversationView::apply(const Snapshot &snapshot)
 {
+    m_conversation = snapshot.conversation;
+    m_hasOlder = snapshot.hasOlder;
     updateHeader(snapshot.conversation);
+    m_composer->setPlatform(snapshot.conversation.platform);
 
     QHash<QString, QWidget *> previous = std::move(m_items);
     m_items.clear();
@@ -386,15 +444,23 @@ void ConversationView::apply(const Snapshot &snapshot)
         if (m.authorKind == AuthorKind::Ai && isState(m, EventType::Drafted)) {
             auto *card = qobject_cast<DraftCard *>(existing);
             if (card) {
-                card->setMessage(m);
+                card->setMessage(m, snapshot.stateDetails.value(m.id));
             } else {
                 dispose(existing);
                 card = new DraftCard(m, m_messagesHost);
+                card->setMessage(m, snapshot.stateDetails.value(m.id));
                 connect(card, &DraftCard::approveRequested, this, &ConversationView::approveDraft);
                 connect(card, &DraftCard::rejectRequested, this,
                         &ConversationView::askRejectReason);
+                connect(card, &DraftCard::regenerateRequested, this,
+                        &ConversationView::regenerateDraft);
+                connect(card, &DraftCard::takeOverRequested, this, &ConversationView::takeOver);
             }
+            card->setPlatformLimit(platformLengthLimit(m.platform));
             widget = card;
+            // The draft that was streaming has arrived.
+            if (m.metadata.value(QStringLiteral("in_reply_to")) == m_streamingFor)
+                hideStreaming();
         } else {
             QString detail = snapshot.stateDetails.value(m.id);
             if (!detail.isEmpty()) {
@@ -402,15 +468,22 @@ void ConversationView::apply(const Snapshot &snapshot)
                     detail = tr("Rejected by %1").arg(detail);
                 else if (m.direction == Direction::Inbound)
                     detail = tr("Drafting a reply failed: %1").arg(detail);
+                else if (isState(m, EventType::Failed))
+                    detail = tr("Sending failed, trying again: %1").arg(detail);
                 else
                     detail = tr("Delivery failed: %1").arg(detail);
             }
             auto *bubble = qobject_cast<MessageBubble *>(existing);
             if (!bubble) {
                 dispose(existing);
-                bubble = new MessageBubble(m, m_messagesHost);
+                bubble = new MessageBubble(m, m_loader, m_messagesHost);
+                connect(bubble, &MessageBubble::retryRequested, this,
+                        &ConversationView::retryMessage);
+                connect(bubble, &MessageBubble::activated, this, &ConversationView::selectMessage);
             }
-            bubble->setMessage(m, detail, snapshot.sentContents.value(m.id));
+            bubble->setMessage(m, detail, snapshot.sentContents.value(m.id),
+                               snapshot.retryJobs.value(m.id));
+            bubble->setHighlighted(m.id == m_selectedMessage);
             widget = bubble;
         }
         m_items.insert(m.id, widget);
@@ -423,14 +496,19 @@ void ConversationView::apply(const Snapshot &snapshot)
     while (QLayoutItem *item = m_messagesLayout->takeAt(0))
         delete item;
     m_messagesLayout->addStretch(1);
-    m_truncatedNote->setVisible(snapshot.messages.size() >= kMessageLimit);
-    m_messagesLayout->addWidget(m_truncatedNote);
+    m_olderButton->setVisible(snapshot.hasOlder);
+    m_olderButton->setEnabled(true);
+    m_olderButton->setText(tr("Load older messages"));
+    m_messagesLayout->addWidget(m_olderButton, 0, Qt::AlignHCenter);
     m_emptyNote->setVisible(snapshot.messages.isEmpty());
     m_messagesLayout->addWidget(m_emptyNote);
     for (QWidget *widget : std::as_const(ordered)) {
         m_messagesLayout->addWidget(widget);
         widget->show();
     }
+    m_messagesLayout->addWidget(m_streaming);
+    if (m_keepDistance >= 0)
+        m_keepDistanceTimer.start();
     updateComposerState();
     Q_EMIT loaded(snapshot.conversation.id);
 }
@@ -447,21 +525,23 @@ void ConversationView::updateHeader(const Conversation &conversation)
         parts << tr("Assigned to %1").arg(conversation.assignee);
     if (!conversation.labels.isEmpty())
         parts << conversation.labels.join(QStringLiteral(", "));
+    if (conversation.flagged)
+        parts << (conversation.flagReason.isEmpty()
+                      ? tr("Flagged for review")
+                      : tr("Flagged: %1").arg(conversation.flagReason));
     m_subtitle->setText(parts.join(QStringLiteral("  ·  ")));
 }
 
 void ConversationView::updateComposerState()
 {
-    m_composer->setReadOnly(m_sending);
-    m_composer->setEnabled(!m_conversationId.isEmpty());
-    m_sendButton->setEnabled(!m_conversationId.isEmpty() && !m_sending &&
-                             !m_composer->toPlainText().trimmed().isEmpty());
+    m_composer->setBusy(m_sending);
+    m_composer->setAvailable(!m_conversationId.isEmpty());
 }
 
 void ConversationView::sendReply()
 {
-    const QString text = m_composer->toPlainText().trimmed();
-    if (m_conversationId.isEmpty() || m_sending || text.isEmpty())
+    const QString text = m_composer->text().trimmed();
+    if (m_conversationId.isEmpty() || m_sending || text.isEmpty() || m_composer->isOverLimit())
         return;
     Message message;
     message.direction = Direction::Outbound;
@@ -477,7 +557,7 @@ void ConversationView::sendReply()
                   m_sending = false;
                   const bool sameConversation = conversationId == m_conversationId;
                   if (result.isOk()) {
-                      if (sameConversation && m_composer->toPlainText().trimmed() == text)
+                      if (sameConversation && m_composer->text().trimmed() == text)
                           m_composer->clear();
                       else if (m_composerDrafts.value(conversationId).trimmed() == text)
                           m_composerDrafts.remove(conversationId);
@@ -493,6 +573,46 @@ void ConversationView::sendReply()
                   }
                   updateComposerState();
               });
+}
+
+void ConversationView::selectMessage(const QString &messageId)
+{
+    if (messageId == m_selectedMessage)
+        return;
+    if (auto *old = bubble(m_selectedMessage))
+        old->setHighlighted(false);
+    m_selectedMessage = messageId;
+    if (auto *now = bubble(messageId))
+        now->setHighlighted(true);
+    Q_EMIT messageSelected(messageId);
+}
+
+void ConversationView::focusComposer()
+{
+    if (m_conversationId.isEmpty())
+        return;
+    m_composer->editor()->setFocus(Qt::ShortcutFocusReason);
+    m_composer->editor()->moveCursor(QTextCursor::End);
+}
+
+bool ConversationView::focusDraft()
+{
+    DraftCard *card = newestDraftCard();
+    if (!card)
+        return false;
+    card->editor()->setFocus(Qt::ShortcutFocusReason);
+    card->editor()->moveCursor(QTextCursor::End);
+    m_scroll->ensureWidgetVisible(card);
+    return true;
+}
+
+bool ConversationView::approveNewestDraft()
+{
+    DraftCard *card = newestDraftCard();
+    if (!card || card->isBusy())
+        return false;
+    card->requestApprove();
+    return true;
 }
 
 void ConversationView::approveDraft(const QString &messageId, const QString &editedContent)
@@ -559,6 +679,88 @@ void ConversationView::rejectDraft(const QString &messageId, const QString &reas
               });
 }
 
+void ConversationView::regenerateDraft(const QString &messageId, const QString &instruction)
+{
+    QPointer<DraftCard> card = draftCard(messageId);
+    if (card)
+        card->setBusy(true);
+    whenReady(m_engine->regenerate(messageId, instruction, m_operatorName), this,
+              [this, card](const Outcome<IngestResult> &result) {
+                  if (result.isOk()) {
+                      Q_EMIT statusMessage(tr("Writing a new draft…"));
+                      scheduleReload();
+                      return;
+                  }
+                  const QString message =
+                      ErrorText::describe(tr("Regenerating the draft"), result.error());
+                  if (card) {
+                      card->setBusy(false);
+                      card->showError(message);
+                  }
+                  Q_EMIT statusMessage(message);
+                  scheduleReload();
+              });
+}
+
+void ConversationView::takeOver()
+{
+    if (m_conversationId.isEmpty())
+        return;
+    ConversationPatch patch;
+    patch.aiMode = AiMode::Manual;
+    whenReady(m_engine->updateConversation(m_conversationId, patch), this,
+              [this](const Outcome<Conversation> &result) {
+                  if (result.isOk()) {
+                      Q_EMIT statusMessage(
+                          tr("You took over: the AI no longer drafts in this conversation."));
+                      focusComposer();
+                  } else {
+                      Q_EMIT statusMessage(
+                          ErrorText::describe(tr("Taking over the conversation"), result.error()));
+                  }
+              });
+}
+
+void ConversationView::retryMessage(const QString &messageId, const QString &jobId)
+{
+    QPointer<MessageBubble> target = bubble(messageId);
+    if (target)
+        target->setRetrying(true);
+    whenReady(m_engine->retryJob(jobId), this, [this, target](const Outcome<Job> &result) {
+        if (result.isOk()) {
+            Q_EMIT statusMessage(
+                tr("Queued again: %1.").arg(DisplayNames::jobKind(result.value().kind)));
+            scheduleReload();
+            return;
+        }
+        if (target)
+            target->setRetrying(false);
+        const QString message = ErrorText::describe(tr("Retrying"), result.error());
+        showError(message);
+        Q_EMIT statusMessage(message);
+        scheduleReload();
+    });
+}
+
+void ConversationView::showDraftProgress(const QString &conversationId, const QString &messageId,
+                                         const QString &text)
+{
+    if (conversationId.isEmpty() || conversationId != m_conversationId)
+        return;
+    m_streamingFor = messageId;
+    m_streamingLabel->setText(text);
+    if (m_messagesLayout->indexOf(m_streaming) < 0)
+        m_messagesLayout->addWidget(m_streaming);
+    m_streaming->show();
+}
+
+void ConversationView::hideStreaming()
+{
+    m_streamingFor.clear();
+    m_streamingLabel->clear();
+    m_streaming->hide();
+}
+
 void ConversationView::showError(const QString &message)
 {
     m_errorLabel->setText(message);
@@ -577,7 +779,7 @@ void ConversationView::clearMessages()
     m_items.clear();
     while (QLayoutItem *item = m_messagesLayout->takeAt(0))
         delete item;
-    m_truncatedNote->hide();
+    m_olderButton->hide();
     m_emptyNote->hide();
 }
 

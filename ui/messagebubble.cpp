@@ -225,8 +225,8 @@ void MessageBubble::rebuildAttachments()
             button->setText(tr("Loading image…"));
             button->setToolTip(attachment.url);
             button->setAccessibleName(tr("Image attachment %1").arg(name));
-            button->setIconSize(QSize(AttachmentLoader::kThumbnailSize,
-                                      AttachmentLoader::kThumbnailSize));
+            button->setIconSize(
+                QSize(AttachmentLoader::kThumbnailSize, AttachmentLoader::kThumbnailSize));
             button->setMinimumSize(96, 64);
             button->setCursor(Qt::PointingHandCursor);
             connect(button, &QToolButton::clicked, button,
