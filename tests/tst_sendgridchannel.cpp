@@ -1123,7 +1123,10 @@ void TestSendGridChannel::misconfiguredWebhooksFailClosed()
     QCOMPARE(m_fake->postEvents(events, batch).status, 401);
     stopStack();
     startStack({}, false);
-    QCOMPARE(m_fake->postEvents(events, batch).status, 404);
+    QCOMPARE(
+        m_fake->postEvents(QUrl(url(QStringLiteral("/api/v1/webhooks/sendgrid/events"))), batch)
+            .status,
+        404);
     QCOMPARE(m_fake
                  ->postInbound(QUrl(url(QStringLiteral("/api/v1/webhooks/sendgrid/inbound"))),
                                inboundEmail(QStringLiteral("<x@y>"), QStringLiteral("s"),

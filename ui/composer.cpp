@@ -165,7 +165,7 @@ void Composer::reloadCannedResponses()
             QStringLiteral("/%1  —  %2")
                 .arg(response.name,
                      preview.left(60) + (preview.size() > 60 ? QStringLiteral("…") : QString())));
-        item->setData(QLatin1Char('/') + response.name, kNameRole);
+        item->setData(QString(QLatin1Char('/') + response.name), kNameRole);
         item->setToolTip(response.text);
         m_completions->appendRow(item);
     }

@@ -76,6 +76,9 @@ QNetworkRequest HttpChatProvider::jsonRequest(const QString &path) const
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setHeader(QNetworkRequest::UserAgentHeader,
                       QByteArrayLiteral("Relaydesk/" RELAYDESK_VERSION));
+    // An API that redirects is misconfigured; following would turn the POST into a GET.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
     return request;
 }
 

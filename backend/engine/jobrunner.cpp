@@ -264,7 +264,8 @@ QCoro::Task<bool> JobRunner::runDraft(const Job &job)
     if (!limited.isEmpty()) {
         // Stored and shown, but not drafted: an operator looks at the flagged conversation.
         QFuture<Outcome<Done>> skip = m_engine->write<Done>(
-            [job, conversationId = context.value().conversation.id, limited](PipelineWrites &writes) {
+            [job, conversationId = context.value().conversation.id,
+             limited](PipelineWrites &writes) {
                 return writes.skipDraft(job, conversationId, limited);
             });
         const Outcome<Done> skipped = co_await skip;
@@ -322,8 +323,8 @@ QString JobRunner::userLimitReason(const Job &job, const DraftContext &context)
     for (const Message &message : context.history) {
         if (message.id != job.messageId)
             continue;
-        if (message.authorKind != AuthorKind::Customer ||
-            m_userLimits->allow(UserRateLimiter::keyFor(toString(message.platform), message.userId)))
+        const QString key = UserRateLimiter::keyFor(toString(message.platform), message.userId);
+        if (message.authorKind != AuthorKind::Customer || m_userLimits->allow(key))
             return {};
         return QStringLiteral("rate limited: %1 sent more than %2 messages in a minute; not "
                               "drafted")
