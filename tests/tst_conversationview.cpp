@@ -89,7 +89,7 @@ private slots:
         m_openai.setReply(QStringLiteral("Hi! Your parcel left our warehouse this morning and "
                                          "should arrive tomorrow."));
         // Slow enough that the view sees the draft grow.
-        m_openai.setStreamChunking(12, 60);
+        m_openai.setStreamChunking(64, 40);
         const QString outbound = m_web.url(QStringLiteral("/outbound")).toString();
         const QString openai = m_openai.baseUrl();
         QVERIFY2(m_console.start(

@@ -1111,6 +1111,11 @@ void TestSendGridChannel::rateLimitedSendIsRetried()
     QVERIFY2(failures[1].contains(QStringLiteral("HTTP 429: too many requests")),
              qPrintable(failures[1]));
     QCOMPARE(m_fake->mails().size(), 1);
+    // X-RateLimit-Reset was honoured: the attempt after the 429 waited for the reset.
+    const QList<RecordedRequest> attempts = m_fake->server().requests();
+    QCOMPARE(attempts.size(), 3);
+    QVERIFY2(attempts[1].receivedAt.msecsTo(attempts[2].receivedAt) >= 900,
+             qPrintable(QString::number(attempts[1].receivedAt.msecsTo(attempts[2].receivedAt))));
 }
 
 void TestSendGridChannel::misconfiguredWebhooksFailClosed()

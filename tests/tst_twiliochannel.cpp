@@ -608,6 +608,11 @@ void TestTwilioChannel::outboundFormIsExact()
                  .value()[1]
                  .second,
              QStringLiteral("+15005550006"));
+    // A Messaging Service as the configured sender travels as MessagingServiceSid.
+    TwilioSettings service = channelSettings(QStringLiteral("http://x"));
+    service.from = QStringLiteral("MG0123456789abcdef0123456789abcdef");
+    QCOMPARE(TwilioChannel::outboundForm(reply, service, {}).value()[1],
+             std::make_pair(QStringLiteral("MessagingServiceSid"), service.from));
     QCOMPARE(TwilioChannel::messagesUrl(channelSettings(QStringLiteral("https://api.twilio.com/"))),
              QUrl(QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/"
                                  "AC0123456789abcdef0123456789abcdef/Messages.json")));
@@ -1087,6 +1092,10 @@ void TestTwilioChannel::rateLimitedSendIsRetried()
              qPrintable(failures.first()));
     QCOMPARE(m_fake->messages().size(), 1);
     QCOMPARE(m_fake->server().requestCount(), 2);
+    // Twilio's Retry-After was honoured: no second attempt before it passed.
+    const QList<RecordedRequest> attempts = m_fake->server().requests();
+    QVERIFY2(attempts[0].receivedAt.msecsTo(attempts[1].receivedAt) >= 900,
+             qPrintable(QString::number(attempts[0].receivedAt.msecsTo(attempts[1].receivedAt))));
 }
 
 void TestTwilioChannel::misconfiguredWebhookFailsClosed()

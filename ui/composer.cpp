@@ -6,13 +6,11 @@
 #include <QAbstractItemView>
 #include <QCompleter>
 #include <QHBoxLayout>
-#include <QKeySequence>
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollBar>
-#include <QShortcut>
 #include <QStandardItemModel>
 #include <QTextBlock>
 #include <QVBoxLayout>
@@ -95,15 +93,6 @@ Composer::Composer(QWidget *parent)
     connect(m_send, &QPushButton::clicked, this, &Composer::sendRequested);
     connect(m_editor, &QPlainTextEdit::textChanged, this, &Composer::updateState);
     connect(m_editor, &QPlainTextEdit::textChanged, this, &Composer::updateCompletion);
-    for (const QKeySequence &keys :
-         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto *shortcut = new QShortcut(keys, m_editor);
-        shortcut->setContext(Qt::WidgetShortcut);
-        connect(shortcut, &QShortcut::activated, this, [this] {
-            if (m_send->isEnabled())
-                Q_EMIT sendRequested();
-        });
-    }
     reloadCannedResponses();
     setPlatform(Platform::Webhook);
 }

@@ -17,7 +17,7 @@ class ComposerEdit;
 
 // The manual reply box under a conversation: the text, a live count against the platform's
 // length limit (sending is refused past it), canned responses inserted by typing "/" and a
-// name, and Send (also Ctrl+Return).
+// name, and Send (Ctrl+Return through the window's approve-or-send action).
 class Composer : public QWidget
 {
     Q_OBJECT

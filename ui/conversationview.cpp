@@ -13,6 +13,7 @@
 #include "ui/theme.h"
 #include "ui/whenready.h"
 
+#include <QApplication>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -198,6 +199,13 @@ ConversationView::ConversationView(Engine *engine, QWidget *parent)
     streamingColumn->addWidget(streamingTitle);
     streamingColumn->addWidget(m_streamingLabel);
     m_streaming->hide();
+    // Drafts are the AI's side of the conversation: right-aligned like its bubbles.
+    m_streamingRow = new QWidget(m_messagesHost);
+    auto *streamingRowLayout = new QHBoxLayout(m_streamingRow);
+    streamingRowLayout->setContentsMargins(0, 0, 0, 0);
+    streamingRowLayout->addStretch(1);
+    streamingRowLayout->addWidget(m_streaming, 3);
+    m_streamingRow->hide();
     m_scroll->setWidget(m_messagesHost);
     column->addWidget(m_scroll, 1);
 
@@ -212,6 +220,7 @@ ConversationView::ConversationView(Engine *engine, QWidget *parent)
     });
     connect(bar, &QScrollBar::valueChanged, this, [this, bar](int value) {
         m_stickToBottom = value >= bar->maximum() - 24;
+        // Not while the view itself is moving to keep the reader's place.
         if (value <= kLoadOlderMargin && bar->maximum() > 0 && m_keepDistance < 0)
             loadOlder();
     });
@@ -272,6 +281,7 @@ void ConversationView::showConversation(const QString &conversationId)
     ++m_generation;
     m_window = kPageSize;
     m_hasOlder = false;
+    m_loadingOlder = false;
     m_keepDistance = -1;
     m_debounce.stop();
     clearMessages();
@@ -340,8 +350,9 @@ void ConversationView::scheduleReload()
 
 void ConversationView::loadOlder()
 {
-    if (!m_hasOlder || m_conversationId.isEmpty() || m_keepDistance >= 0)
+    if (!m_hasOlder || m_conversationId.isEmpty() || m_loadingOlder)
         return;
+    m_loadingOlder = true;
     m_window += kPageSize;
     QScrollBar *bar = m_scroll->verticalScrollBar();
     m_keepDistance = bar->maximum() - bar->value();
@@ -415,11 +426,14 @@ void ConversationView::reload()
                   m_loading = false;
                   const bool current = generation == m_generation && id == m_conversationId;
                   if (current) {
-                      if (result.isOk())
+                      if (result.isOk()) {
                           apply(result.value());
-                      else
+                      } else {
+                          m_loadingOlder = false;
+                          m_keepDistance = -1;
                           showError(
                               ErrorText::describe(tr("Loading the conversation"), result.error()));
+                      }
                   }
                   if (m_reloadAgain || !current) {
                       m_reloadAgain = false;
@@ -432,6 +446,7 @@ void ConversationView::apply(const Snapshot &snapshot)
 {
     m_conversation = snapshot.conversation;
     m_hasOlder = snapshot.hasOlder;
+    m_loadingOlder = false;
     updateHeader(snapshot.conversation);
     m_composer->setPlatform(snapshot.conversation.platform);
 
@@ -506,7 +521,7 @@ void ConversationView::apply(const Snapshot &snapshot)
         m_messagesLayout->addWidget(widget);
         widget->show();
     }
-    m_messagesLayout->addWidget(m_streaming);
+    m_messagesLayout->addWidget(m_streamingRow);
     if (m_keepDistance >= 0)
         m_keepDistanceTimer.start();
     updateComposerState();
@@ -613,6 +628,32 @@ bool ConversationView::approveNewestDraft()
         return false;
     card->requestApprove();
     return true;
+}
+
+bool ConversationView::activateDefault()
+{
+    if (m_conversationId.isEmpty())
+        return false;
+    QWidget *focus = QApplication::focusWidget();
+    if (focus && m_composer->isAncestorOf(focus)) {
+        if (!m_composer->sendButton()->isEnabled())
+            return false;
+        sendReply();
+        return true;
+    }
+    for (DraftCard *card : draftCards()) {
+        if (focus && card->isAncestorOf(focus)) {
+            card->requestApprove();
+            return true;
+        }
+    }
+    if (approveNewestDraft())
+        return true;
+    if (m_composer->sendButton()->isEnabled()) {
+        sendReply();
+        return true;
+    }
+    return false;
 }
 
 void ConversationView::approveDraft(const QString &messageId, const QString &editedContent)
@@ -749,9 +790,10 @@ void ConversationView::showDraftProgress(const QString &conversationId, const QS
         return;
     m_streamingFor = messageId;
     m_streamingLabel->setText(text);
-    if (m_messagesLayout->indexOf(m_streaming) < 0)
-        m_messagesLayout->addWidget(m_streaming);
+    if (m_messagesLayout->indexOf(m_streamingRow) < 0)
+        m_messagesLayout->addWidget(m_streamingRow);
     m_streaming->show();
+    m_streamingRow->show();
 }
 
 void ConversationView::hideStreaming()
@@ -759,6 +801,7 @@ void ConversationView::hideStreaming()
     m_streamingFor.clear();
     m_streamingLabel->clear();
     m_streaming->hide();
+    m_streamingRow->hide();
 }
 
 void ConversationView::showError(const QString &message)

@@ -82,6 +82,9 @@ public Q_SLOTS:
     void focusComposer();
     bool focusDraft();
     bool approveNewestDraft();
+    // Ctrl+Return: sends the reply when the composer has the focus, approves the draft being
+    // edited or else the newest draft; false when there is nothing to send or approve.
+    bool activateDefault();
     void regenerateDraft(const QString &messageId, const QString &instruction);
     void retryMessage(const QString &messageId, const QString &jobId);
 
@@ -120,6 +123,7 @@ private:
     quint64 m_generation = 0;
     int m_window = kPageSize;
     bool m_hasOlder = false;
+    bool m_loadingOlder = false;
     bool m_loading = false;
     bool m_reloadAgain = false;
     bool m_sending = false;
@@ -143,6 +147,7 @@ private:
     QPushButton *m_olderButton = nullptr;
     QLabel *m_emptyNote = nullptr;
     QFrame *m_streaming = nullptr;
+    QWidget *m_streamingRow = nullptr;
     QLabel *m_streamingLabel = nullptr;
     Composer *m_composer = nullptr;
 };

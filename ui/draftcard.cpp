@@ -5,13 +5,11 @@
 
 #include <QHBoxLayout>
 #include <QInputDialog>
-#include <QKeySequence>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QShortcut>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -152,13 +150,6 @@ DraftCard::DraftCard(const Message &draft, QWidget *parent)
             Q_EMIT takeOverRequested(m_draft.id);
     });
     connect(m_editor, &QPlainTextEdit::textChanged, this, &DraftCard::updateEditedMarker);
-    // Scoped to the card so the composer's Ctrl+Return keeps meaning "send my reply".
-    for (const QKeySequence &keys :
-         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto *shortcut = new QShortcut(keys, this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, this, &DraftCard::requestApprove);
-    }
     setMessage(draft);
 }
 
@@ -178,7 +169,7 @@ void DraftCard::setMessage(const Message &draft, const QString &note)
     m_meta->setText(meta.join(QStringLiteral("  ·  ")));
     const qsizetype held = note.indexOf(kHeldMarker);
     if (held >= 0) {
-        m_flags->setText(tr("⚑ Held for review: %1").arg(note.mid(held + kHeldMarker.size())));
+        m_flags->setText(tr("Held for review: %1").arg(note.mid(held + kHeldMarker.size())));
         m_flags->show();
     } else {
         m_flags->hide();

@@ -249,15 +249,15 @@ void MessageBubble::rebuildAttachments()
                                  : QStringLiteral(" (") + attachment.contentType + QLatin1Char(')');
         if (AttachmentLoader::isFetchable(url)) {
             link->setTextFormat(Qt::RichText);
-            link->setText(QStringLiteral("📎 <a href=\"%1\">%2</a>%3")
+            link->setText(QStringLiteral("<a href=\"%1\">%2</a>%3")
                               .arg(url.toString(QUrl::FullyEncoded).toHtmlEscaped(),
                                    name.toHtmlEscaped(), type.toHtmlEscaped()));
             link->setOpenExternalLinks(true);
             link->setTextInteractionFlags(Qt::TextBrowserInteraction);
         } else {
             link->setTextFormat(Qt::PlainText);
-            link->setText(QStringLiteral("📎 ") + name + type);
-            link->setToolTip(tr("Stored by the platform: %1").arg(attachment.url));
+            link->setText(tr("File kept by the platform: %1").arg(name + type));
+            link->setToolTip(attachment.url);
         }
         link->setAccessibleName(tr("Attachment %1").arg(name));
         links << link;
@@ -294,7 +294,7 @@ void MessageBubble::showThumbnailError(const QUrl &url, const QString &error)
         auto *button = qobject_cast<QToolButton *>(widget);
         if (!button || button->property(kUrlProperty).toUrl() != url)
             continue;
-        button->setText(tr("📎 %1").arg(QFileInfo(url.path()).fileName()));
+        button->setText(tr("No preview\n%1").arg(QFileInfo(url.path()).fileName()));
         button->setToolTip(tr("%1\nThe preview failed: %2").arg(url.toString(), error));
     }
 }

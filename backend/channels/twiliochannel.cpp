@@ -11,6 +11,7 @@
 #include <QMessageAuthenticationCode>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QRegularExpression>
 
 #include <map>
 #include <set>
@@ -334,7 +335,13 @@ Outcome<FormFields> TwilioChannel::outboundForm(const OutboundContext &context,
     if (message.content.trimmed().isEmpty() && media.isEmpty())
         return refuse(QStringLiteral("Twilio: nothing to send (empty body and no media)"));
 
-    FormFields form{{QStringLiteral("To"), to}, {QStringLiteral("From"), from}};
+    // [channels.twilio] from may name a Messaging Service (MG + 32 hex), which Twilio takes as
+    // MessagingServiceSid and which then picks the sender number itself.
+    static const QRegularExpression messagingService(QStringLiteral("^MG[0-9a-fA-F]{32}$"));
+    const bool viaService = messagingService.match(from).hasMatch();
+    FormFields form{
+        {QStringLiteral("To"), to},
+        {viaService ? QStringLiteral("MessagingServiceSid") : QStringLiteral("From"), from}};
     if (!message.content.isEmpty())
         form.append({QStringLiteral("Body"), message.content});
     for (const QString &url : std::as_const(media))

@@ -38,8 +38,9 @@ struct TwilioStatus {
 // that got through, nor tracked by one delivery receipt.
 //
 // Replies go from the number the customer wrote to (so the customer's phone keeps one thread)
-// and fall back to [channels.twilio] from; they go to the message's own "to", else the
-// customer's number from the last inbound message, else the conversation's user id.
+// and fall back to [channels.twilio] from (a number, or a Messaging Service SID sent as
+// MessagingServiceSid); they go to the message's own "to", else the customer's number from the
+// last inbound message, else the conversation's user id.
 class TwilioChannel : public ChannelAdapter
 {
 public:
