@@ -1,3 +1,4 @@
+#include "consolefixture.h"
 #include "engine/engine.h"
 #include "storage/conversationrepository.h"
 #include "storage/messagerepository.h"
@@ -33,21 +34,7 @@ using namespace relaydesk::ui;
 
 namespace {
 
-constexpr int kJobTimeoutMs = 15000;
-
-QString screenshotDir()
-{
-    const QString configured = qEnvironmentVariable("RELAYDESK_SCREENSHOT_DIR");
-    return configured.isEmpty() ? QDir::currentPath() + QStringLiteral("/screenshots") : configured;
-}
-
-template <typename T> Outcome<T> await(QFuture<Outcome<T>> future)
-{
-    // Keep the event loop running: the window under test must see the engine's signals.
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, kJobTimeoutMs))
-        return Outcome<T>::failure(ErrorKind::Unavailable, QStringLiteral("timed out"));
-    return future.result();
-}
+constexpr int kJobTimeoutMs = ConsoleFixture::kJobTimeoutMs;
 
 QStringList stateTexts(const ConversationView *view)
 {
@@ -68,35 +55,15 @@ private:
                                  Platform platform = Platform::Telegram,
                                  Priority priority = Priority::Normal)
     {
-        Message message;
-        message.platform = platform;
-        message.userId = user;
-        message.content = text;
-        message.direction = Direction::Inbound;
-        message.priority = priority;
-        return await(m_engine->ingest(message));
+        return m_console.ingest(user, text, platform, priority);
     }
 
-    QList<MessageEvent> eventsOf(const QString &messageId)
-    {
-        auto events = await(m_engine->read<QList<MessageEvent>>(
-            [messageId](QSqlDatabase &db) { return MessageRepository(db).events(messageId); }));
-        return events.isOk() ? events.value() : QList<MessageEvent>();
-    }
-
-    QString stateOf(const QString &messageId)
-    {
-        auto message = await(m_engine->read<Message>(
-            [messageId](QSqlDatabase &db) { return MessageRepository(db).get(messageId); }));
-        return message.isOk() ? message.value().state : QString();
-    }
+    QList<MessageEvent> eventsOf(const QString &messageId) { return m_console.eventsOf(messageId); }
+    QString stateOf(const QString &messageId) { return m_console.stateOf(messageId); }
 
     void screenshot(QWidget *widget, const QString &name)
     {
-        QDir().mkpath(screenshotDir());
-        QCoreApplication::processEvents();
-        const QString path = screenshotDir() + QLatin1Char('/') + name + QStringLiteral(".png");
-        QVERIFY2(widget->grab().save(path), qPrintable(path));
+        QVERIFY2(ConsoleFixture::screenshot(widget, name), qPrintable(name));
     }
 
     // Shows a window and waits until its inbox finished the first load.
@@ -119,42 +86,28 @@ private:
         return view->draftCards().constLast();
     }
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<Engine> m_engine;
+    ConsoleFixture m_console;
 
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QCoreApplication::setOrganizationName(QStringLiteral("RelaydeskTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
-                           m_dir.filePath(QStringLiteral("settings")));
-        // The console installs the system language; the assertions below read English.
-        installTranslations(qApp, QLocale(QLocale::English, QLocale::UnitedStates));
-
-        Settings settings;
-        settings.dataDir = m_dir.path();
-        settings.databaseUrl =
-            QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("relaydesk.db"));
-        QVERIFY(settings.defaultAiMode == AiMode::Review);
-        m_engine = std::make_unique<Engine>(settings);
-        const auto started = m_engine->start();
-        QVERIFY2(started.isOk(), qPrintable(started.error().message));
+        QVERIFY2(m_console.start(QStringLiteral("tst_mainwindow"),
+                                 [](Settings &settings) {
+                                     QVERIFY(settings.defaultAiMode == AiMode::Review);
+                                     // The original three attempts: failures still dead-letter
+                                     // at once when no channel can take the message.
+                                     settings.retryAttempts = 3;
+                                 }),
+                 qPrintable(m_console.errorString()));
     }
 
     void init() { QSettings().clear(); }
 
-    void cleanupTestCase()
-    {
-        if (m_engine)
-            m_engine->stop();
-    }
+    void cleanupTestCase() { m_console.stop(); }
 
     void emptyWindowNamesEveryDockAndToolbar()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         QCOMPARE(window.objectName(), QStringLiteral("relaydeskMainWindow"));
         const auto docks = window.findChildren<QDockWidget *>();
@@ -175,7 +128,7 @@ private slots:
 
     void viewMenuShowsAndHidesTheInbox()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         QAction *toggle = window.inboxDock()->toggleViewAction();
         QVERIFY(toggle->isChecked());
@@ -187,7 +140,7 @@ private slots:
 
     void dockFactoryRegistersNewPanels()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         auto *panel = new QLabel(QStringLiteral("queue"));
         QDockWidget *dock = window.addDock(QStringLiteral("queueDock"), QStringLiteral("Queue"),
                                            panel, Qt::RightDockWidgetArea);
@@ -199,7 +152,9 @@ private slots:
 
     void conversationsAppearAndUpdateInPlace()
     {
-        MainWindow window(m_engine.get());
+        // Newest first: new conversations go on top.
+        QSettings().setValue(QStringLiteral("Inbox/sort"), QStringLiteral("newest"));
+        MainWindow window(m_console.engine());
         open(window);
         ConversationListModel *model = window.conversationModel();
         const int before = model->rowCount();
@@ -241,7 +196,7 @@ private slots:
         // The preview is the newest message: the customer's, or the draft answering it.
         const QString preview = aliceRow.data(ConversationListModel::PreviewRole).toString();
         QVERIFY2(preview == QStringLiteral("Any news on that order?") ||
-                     preview == m_engine->settings().offlineDefaultReply,
+                     preview == m_console.engine()->settings().offlineDefaultReply,
                  qPrintable(preview));
         QCOMPARE(model->rowCount(), before + 2);
         QCOMPARE(resets.count(), 0);
@@ -258,10 +213,11 @@ private slots:
         QVERIFY(bubbles.first()->authorKind() == AuthorKind::Customer);
         QCOMPARE(bubbles.first()->shownContent(), QStringLiteral("Hi, where is my order #1234?"));
 
-        // Review mode: both messages get drafts, announced by the badge.
+        // Review mode: a draft answers the conversation as it stands, announced by the badge
+        // (a newer draft supersedes an older one).
         QTRY_COMPARE_WITH_TIMEOUT(aliceRow.data(ConversationListModel::PendingDraftsRole).toInt(),
-                                  2, kJobTimeoutMs);
-        QTRY_COMPARE(view->draftCards().size(), 2);
+                                  1, kJobTimeoutMs);
+        QTRY_COMPARE(view->draftCards().size(), 1);
 
         const auto carol =
             ingest(QStringLiteral("carol@example.com"),
@@ -277,11 +233,13 @@ private slots:
         ConversationPatch patch;
         patch.aiMode = AiMode::Manual;
         patch.priority = Priority::High;
-        QVERIFY(await(m_engine->updateConversation(alice.value().conversationId, patch)).isOk());
+        QVERIFY(ConsoleFixture::await(
+                    m_console.engine()->updateConversation(alice.value().conversationId, patch))
+                    .isOk());
         const QModelIndex aliceNow = model->index(model->rowOf(alice.value().conversationId));
         QTRY_COMPARE(aliceNow.data(ConversationListModel::AiModeRole).toInt(), int(AiMode::Manual));
         QCOMPARE(aliceNow.data(ConversationListModel::PriorityRole).toInt(), int(Priority::High));
-        QCOMPARE(aliceNow.data(ConversationListModel::PendingDraftsRole).toInt(), 2);
+        QCOMPARE(aliceNow.data(ConversationListModel::PendingDraftsRole).toInt(), 1);
         auto *subtitle = view->findChild<QLabel *>(QStringLiteral("conversationSubtitle"));
         QVERIFY(subtitle);
         QTRY_VERIFY2(subtitle->text().contains(QStringLiteral("Manual replies only")),
@@ -307,28 +265,28 @@ private slots:
 
     void burstOfMessagesIsCoalesced()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         ConversationListModel *model = window.conversationModel();
         QSignalSpy refreshed(model, &ConversationListModel::rowsRefreshed);
-        QSignalSpy added(m_engine.get(), &Engine::messageAdded);
+        QSignalSpy added(m_console.engine(), &Engine::messageAdded);
         QList<QFuture<Outcome<IngestResult>>> futures;
         for (int i = 0; i < 40; ++i) {
             Message message;
             message.platform = Platform::Telegram;
             message.userId = QStringLiteral("burst-%1").arg(i % 4);
             message.content = QStringLiteral("burst message %1").arg(i);
-            futures << m_engine->ingest(message);
+            futures << m_console.engine()->ingest(message);
         }
         for (auto &future : futures)
-            QVERIFY(await(future).isOk());
+            QVERIFY(ConsoleFixture::await(future).isOk());
         // Every burst conversation converges on what the database says.
         QSet<QString> conversations;
         for (auto &future : futures)
             conversations.insert(future.result().value().conversationId);
         QCOMPARE(conversations.size(), 4);
         for (const QString &id : std::as_const(conversations)) {
-            const auto stored = await(m_engine->read<Conversation>(
+            const auto stored = ConsoleFixture::await(m_console.engine()->read<Conversation>(
                 [id](QSqlDatabase &db) { return ConversationRepository(db).get(id); }));
             QVERIFY(stored.isOk());
             QTRY_VERIFY(model->rowOf(id) >= 0);
@@ -349,7 +307,7 @@ private slots:
 
     void approveSendsTheEditedDraft()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         const auto erin =
             ingest(QStringLiteral("erin"), QStringLiteral("Can I get a refund for order 77?"));
@@ -401,7 +359,7 @@ private slots:
 
     void ctrlReturnApprovesUneditedDraft()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         const auto fay = ingest(QStringLiteral("fay"), QStringLiteral("Do you ship to Norway?"));
         QVERIFY(fay.isOk());
@@ -422,7 +380,7 @@ private slots:
 
     void rejectAsksForAnOptionalReason()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         const auto gus = ingest(QStringLiteral("gus"), QStringLiteral("I want to talk to a human"));
         QVERIFY(gus.isOk());
@@ -460,7 +418,7 @@ private slots:
 
     void manualReplyGoesThroughTheComposer()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         const auto hal =
             ingest(QStringLiteral("hal"), QStringLiteral("Where do I find my invoice?"));
@@ -503,7 +461,7 @@ private slots:
 
     void engineErrorsAreShownInReadableWords()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         const auto ida =
             ingest(QStringLiteral("ida"), QStringLiteral("Is my warranty still valid?"));
@@ -523,7 +481,8 @@ private slots:
 
         // Someone else approves first (without letting the window hear about it); the
         // console's own approval then conflicts and says so.
-        auto elsewhere = m_engine->approve(draftId, QString(), QStringLiteral("colleague"));
+        auto elsewhere =
+            m_console.engine()->approve(draftId, QString(), QStringLiteral("colleague"));
         elsewhere.waitForFinished();
         QVERIFY(elsewhere.result().isOk());
         QVERIFY(window.conversationView()->draftCard(draftId) == card);
@@ -538,14 +497,14 @@ private slots:
 
     void statusBarShowsEngineCounters()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         auto *stats = window.findChild<QLabel *>(QStringLiteral("statsLabel"));
         QVERIFY(stats);
         const auto added = ingest(QStringLiteral("jo"), QStringLiteral("Hello there"));
         QVERIFY(added.isOk());
         const QString expected =
-            QStringLiteral("Ingested: %1").arg(m_engine->stats().messagesIngested);
+            QStringLiteral("Ingested: %1").arg(m_console.engine()->stats().messagesIngested);
         QTRY_VERIFY2_WITH_TIMEOUT(stats->text().contains(expected), qPrintable(stats->text()),
                                   3000);
         QVERIFY(stats->text().contains(QStringLiteral("Queue:")));
@@ -553,7 +512,7 @@ private slots:
 
     void aboutShowsTheVersion()
     {
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         open(window);
         auto *about = window.findChild<QAction *>(QStringLiteral("aboutAction"));
         QVERIFY(about);
@@ -568,9 +527,9 @@ private slots:
     void windowStateIsSavedAndRestored()
     {
         {
-            MainWindow window(m_engine.get());
+            MainWindow window(m_console.engine());
             open(window);
-            window.resize(1000, 640);
+            window.resize(1100, 720);
             window.addDockWidget(Qt::RightDockWidgetArea, window.inboxDock());
             window.findChild<QToolBar *>(QStringLiteral("mainToolBar"))->hide();
             QCoreApplication::processEvents();
@@ -578,18 +537,18 @@ private slots:
         }
         QVERIFY(QSettings().contains(QStringLiteral("MainWindow/state")));
         {
-            MainWindow window(m_engine.get());
+            MainWindow window(m_console.engine());
             QCOMPARE(window.dockWidgetArea(window.inboxDock()), Qt::RightDockWidgetArea);
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
-            QCOMPARE(window.size(), QSize(1000, 640));
+            QCOMPARE(window.size(), QSize(1100, 720));
             QVERIFY(window.findChild<QToolBar *>(QStringLiteral("mainToolBar"))->isHidden());
             QVERIFY(!window.inboxDock()->isHidden());
             window.inboxDock()->hide();
             window.saveWindowState();
         }
         {
-            MainWindow window(m_engine.get());
+            MainWindow window(m_console.engine());
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             QVERIFY(window.inboxDock()->isHidden());
@@ -599,7 +558,7 @@ private slots:
             window.addDockWidget(Qt::LeftDockWidgetArea, window.inboxDock());
         }
         {
-            MainWindow window(m_engine.get());
+            MainWindow window(m_console.engine());
             QCOMPARE(window.dockWidgetArea(window.inboxDock()), Qt::LeftDockWidgetArea);
             QVERIFY(!window.inboxDock()->isHidden());
         }
@@ -609,11 +568,12 @@ private slots:
     {
         QVERIFY(installTranslations(qApp, QLocale(QLocale::German, QLocale::Germany)));
         {
-            MainWindow window(m_engine.get());
+            MainWindow window(m_console.engine());
             QStringList menus;
             for (const QAction *action : window.menuBar()->actions())
                 menus << action->text();
             QCOMPARE(menus, (QStringList{QStringLiteral("&Datei"), QStringLiteral("&Gehe zu"),
+                                         QStringLiteral("&Unterhaltung"),
                                          QStringLiteral("&Ansicht"), QStringLiteral("&Hilfe")}));
             QCOMPARE(window.inboxDock()->windowTitle(), QStringLiteral("Posteingang"));
             QCOMPARE(window.conversationView()->sendButton()->text(), QStringLiteral("Senden"));
@@ -624,7 +584,7 @@ private slots:
             screenshot(&window, QStringLiteral("05-german"));
         }
         QVERIFY(!installTranslations(qApp, QLocale(QLocale::English, QLocale::UnitedStates)));
-        MainWindow window(m_engine.get());
+        MainWindow window(m_console.engine());
         QCOMPARE(window.inboxDock()->windowTitle(), QStringLiteral("Inbox"));
     }
 };

@@ -230,7 +230,9 @@ void HealthPanel::reload()
         if (health.lastSuccessAt.isValid())
             detail << tr("Last success %1").arg(timeOf(health.lastSuccessAt));
         if (health.consecutiveFailures > 0)
-            detail << tr("%n failure(s) in a row", nullptr, health.consecutiveFailures);
+            detail << (health.consecutiveFailures == 1
+                           ? tr("1 failure in a row")
+                           : tr("%1 failures in a row").arg(health.consecutiveFailures));
         const QString error =
             health.lastError.isEmpty()
                 ? QString()
@@ -297,7 +299,9 @@ void HealthPanel::showProviders()
             const double errorRate = usage->requests > 0
                                          ? 100.0 * double(usage->failures) / double(usage->requests)
                                          : 0.0;
-            detail << tr("Today: %n call(s)", nullptr, int(usage->requests))
+            detail << (usage->requests == 1
+                           ? tr("Today: 1 call")
+                           : tr("Today: %1 calls").arg(locale.toString(usage->requests)))
                    << tr("%1% errors").arg(locale.toString(errorRate, 'f', 1))
                    << tr("avg %1 ms").arg(locale.toString(usage->averageLatencyMs))
                    << tr("%1 tokens").arg(locale.toString(usage->inputTokens + usage->outputTokens))

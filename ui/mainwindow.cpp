@@ -542,9 +542,10 @@ void MainWindow::updateUnread()
     setWindowTitle(unread > 0 ? tr("Relaydesk (%1)").arg(unread) : tr("Relaydesk"));
     if (m_tray) {
         m_tray->setIcon(appIcon(unread));
-        m_tray->setToolTip(unread > 0
-                               ? tr("Relaydesk: %n customer message(s) waiting", nullptr, unread)
-                               : tr("Relaydesk: nobody is waiting"));
+        m_tray->setToolTip(
+            unread > 0 ? (unread == 1 ? tr("Relaydesk: 1 customer message waiting")
+                                      : tr("Relaydesk: %1 customer messages waiting").arg(unread))
+                       : tr("Relaydesk: nobody is waiting"));
     }
 }
 

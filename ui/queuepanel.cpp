@@ -16,6 +16,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -66,15 +67,28 @@ void QueuePanel::build()
                                  "QLabel#queueRate { color: %2; font-weight: 600; }")
                       .arg(Theme::css(Theme::surface()), Theme::css(Theme::text()),
                            Theme::css(Theme::windowBackground())));
-    setAttribute(Qt::WA_StyledBackground);
-    auto *column = new QVBoxLayout(this);
+    // Scrolls rather than forcing its height on the dock area it shares with others.
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *content = new QWidget(scroll);
+    content->setObjectName(QStringLiteral("queueContent"));
+    content->setAttribute(Qt::WA_StyledBackground);
+    content->setStyleSheet(QStringLiteral("QWidget#queueContent { background: %1; }")
+                               .arg(Theme::css(Theme::surface())));
+    scroll->setWidget(content);
+    outer->addWidget(scroll);
+    auto *column = new QVBoxLayout(content);
     column->setContentsMargins(12, 10, 12, 12);
     column->setSpacing(6);
 
-    auto *countsTitle = new QLabel(tr("JOBS BY PRIORITY"), this);
+    auto *countsTitle = new QLabel(tr("JOBS BY PRIORITY"), content);
     countsTitle->setProperty("role", QStringLiteral("section"));
     column->addWidget(countsTitle);
-    m_counts = new QTableWidget(int(kPriorities.size()) + 1, int(kStates.size()), this);
+    m_counts = new QTableWidget(int(kPriorities.size()) + 1, int(kStates.size()), content);
     m_counts->setObjectName(QStringLiteral("queueCounts"));
     m_counts->setAccessibleName(tr("Jobs by priority and state"));
     m_counts->setHorizontalHeaderLabels({tr("Ready"), tr("Running"), tr("Dead letters")});
@@ -110,23 +124,23 @@ void QueuePanel::build()
     column->addWidget(m_counts);
 
     auto *throughputRow = new QHBoxLayout;
-    auto *throughputTitle = new QLabel(tr("THROUGHPUT"), this);
+    auto *throughputTitle = new QLabel(tr("THROUGHPUT"), content);
     throughputTitle->setProperty("role", QStringLiteral("section"));
-    m_rate = new QLabel(this);
+    m_rate = new QLabel(content);
     m_rate->setObjectName(QStringLiteral("queueRate"));
     throughputRow->addWidget(throughputTitle);
     throughputRow->addStretch(1);
     throughputRow->addWidget(m_rate);
     column->addLayout(throughputRow);
-    m_sparkline = new Sparkline(this);
+    m_sparkline = new Sparkline(content);
     m_sparkline->setAccessibleName(tr("Jobs completed per second over the last two minutes"));
     m_sparkline->setToolTip(m_sparkline->accessibleName());
     column->addWidget(m_sparkline);
 
-    m_deadTitle = new QLabel(this);
+    m_deadTitle = new QLabel(content);
     m_deadTitle->setProperty("role", QStringLiteral("section"));
     column->addWidget(m_deadTitle);
-    m_dead = new QTreeWidget(this);
+    m_dead = new QTreeWidget(content);
     m_dead->setObjectName(QStringLiteral("deadLetters"));
     m_dead->setAccessibleName(tr("Dead letters"));
     m_dead->setColumnCount(ColumnCount);
@@ -135,6 +149,7 @@ void QueuePanel::build()
     m_dead->setAlternatingRowColors(true);
     m_dead->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_dead->setUniformRowHeights(true);
+    m_dead->setMinimumHeight(120);
     m_dead->header()->setStretchLastSection(false);
     m_dead->header()->setSectionResizeMode(ErrorColumn, QHeaderView::Stretch);
     m_dead->header()->setSectionResizeMode(KindColumn, QHeaderView::ResizeToContents);
@@ -148,20 +163,20 @@ void QueuePanel::build()
             Q_EMIT openConversation(conversation);
     });
 
-    m_progress = new QProgressBar(this);
+    m_progress = new QProgressBar(content);
     m_progress->setObjectName(QStringLiteral("retryProgress"));
     m_progress->setTextVisible(true);
     m_progress->hide();
     column->addWidget(m_progress);
 
     auto *buttons = new QHBoxLayout;
-    m_open = new QPushButton(tr("Open conversation"), this);
+    m_open = new QPushButton(tr("Open conversation"), content);
     m_open->setObjectName(QStringLiteral("openDeadLetterButton"));
-    m_retry = new QPushButton(tr("Retry"), this);
+    m_retry = new QPushButton(tr("Retry"), content);
     m_retry->setObjectName(QStringLiteral("retryDeadLetterButton"));
     m_retry->setToolTip(tr("Send the selected dead letters back to the queue"));
     m_retry->setProperty("role", QStringLiteral("primary"));
-    m_retryAll = new QPushButton(tr("Retry all"), this);
+    m_retryAll = new QPushButton(tr("Retry all"), content);
     m_retryAll->setObjectName(QStringLiteral("retryAllButton"));
     buttons->addWidget(m_open);
     buttons->addStretch(1);
@@ -389,7 +404,9 @@ void QueuePanel::retryNext()
         m_progress->hide();
         const int done = m_retryTotal - m_retryFailed;
         Q_EMIT statusMessage(m_retryFailed == 0
-                                 ? tr("%n dead letter(s) sent back to the queue.", nullptr, done)
+                                 ? (done == 1
+                                        ? tr("1 dead letter sent back to the queue.")
+                                        : tr("%1 dead letters sent back to the queue.").arg(done))
                                  : tr("%1 of %2 dead letters sent back to the queue; %3 could not "
                                       "be retried.")
                                        .arg(done)

@@ -150,7 +150,9 @@ QJsonObject FakeTwilio::messageResource(const QString &accountSid, const QString
                     QString::number(message.values(QStringLiteral("MediaUrl")).size()));
     resource.insert(QStringLiteral("status"), QStringLiteral("queued"));
     resource.insert(QStringLiteral("date_sent"), QJsonValue::Null);
-    resource.insert(QStringLiteral("messaging_service_sid"), QJsonValue::Null);
+    const QString service = message.value(QStringLiteral("MessagingServiceSid"));
+    resource.insert(QStringLiteral("messaging_service_sid"),
+                    service.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(service));
     resource.insert(QStringLiteral("tags"), QJsonValue::Null);
     resource.insert(QStringLiteral("uri"), QString(uriBase + QStringLiteral(".json")));
     resource.insert(
@@ -193,7 +195,7 @@ FakeResponse FakeTwilio::handle(const RecordedRequest &request)
     const QString body = probe.value(QStringLiteral("Body"));
     if (to.isEmpty())
         return error(400, 21604, QStringLiteral("A 'To' phone number is required."));
-    if (from.isEmpty())
+    if (from.isEmpty() && probe.value(QStringLiteral("MessagingServiceSid")).isEmpty())
         return error(400, 21603, QStringLiteral("A 'From' phone number is required."));
     static const QRegularExpression e164(QStringLiteral("^(whatsapp:)?\\+[1-9][0-9]{6,14}$"));
     if (!e164.match(to).hasMatch())

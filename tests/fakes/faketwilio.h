@@ -16,11 +16,11 @@ namespace relaydesk {
 
 // Twilio's Programmable Messaging on 127.0.0.1, speaking its wire protocol:
 // POST /2010-04-01/Accounts/{AccountSid}/Messages.json with HTTP basic auth (sid:token) and a
-// form body (To, From, Body, MediaUrl repeated, StatusCallback), answering 201 with the Message
-// resource shaped like the recorded fixture twilio/messages_create_201.json, or Twilio's error
-// JSON {code, message, more_info, status} for the checks Twilio itself makes (authentication
-// 20003, missing To 21604 / From 21603, invalid To 21211, no body 21602, body over 1600
-// characters 21617, rate limit 20429).
+// form body (To, From or MessagingServiceSid, Body, MediaUrl repeated, StatusCallback), answering
+// 201 with the Message resource shaped like the recorded fixture twilio/messages_create_201.json,
+// or Twilio's error JSON {code, message, more_info, status} for the checks Twilio itself makes
+// (authentication 20003, missing To 21604 / From 21603, invalid To 21211, no body 21602, body over
+// 1600 characters 21617, rate limit 20429).
 //
 // It also plays Twilio's side of the webhooks: incoming messages and status callbacks posted to
 // our server with a valid X-Twilio-Signature (computed here independently of our validator).
