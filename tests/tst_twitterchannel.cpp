@@ -9,6 +9,7 @@
 
 #include <QCoro/QCoroTask>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -102,6 +103,7 @@ private Q_SLOTS:
     void rateLimitWaitsForReset();
     void rateLimitMidWalkResumesWithSameToken();
     void unauthorizedMarksChannelUnhealthy();
+    void stopDuringPollIsPromptAndLosesNothing();
     void forbiddenDmIsDeadLettered();
     void endToEndConversation();
 
@@ -1005,6 +1007,26 @@ void TestTwitterChannel::unauthorizedMarksChannelUnhealthy()
     QVERIFY2(!error.contains(QStringLiteral("expired-token")), qPrintable(error));
     QCOMPARE(customerMessages().size(), 0);
     QCOMPARE(m_x->requestsTo(FakeTwitter::Endpoint::DmEvents).size(), 0);
+}
+
+void TestTwitterChannel::stopDuringPollIsPromptAndLosesNothing()
+{
+    const QString id = m_x->receive(kCustomer, QStringLiteral("slow network"));
+    m_x->setDelay(FakeTwitter::Endpoint::DmEvents, 4000);
+    startStack();
+    QTRY_VERIFY_WITH_TIMEOUT(m_x->requestsTo(FakeTwitter::Endpoint::DmEvents).size() >= 1, 10000);
+    // Shutting down aborts the request in flight instead of waiting for X.
+    QElapsedTimer stopping;
+    stopping.start();
+    stopStack();
+    QVERIFY2(stopping.elapsed() < 3000, qPrintable(QString::number(stopping.elapsed())));
+
+    m_x->setDelay(FakeTwitter::Endpoint::DmEvents, 0);
+    startStack();
+    QVERIFY(waitForCustomerMessages(1));
+    QCOMPARE(customerMessages().first().clientMessageId, QStringLiteral("twitter:") + id);
+    QTRY_COMPARE_WITH_TIMEOUT(savedSinceId(), id, 5000);
+    QCOMPARE(twitterChannelStatus().value(QStringLiteral("healthy")).toBool(), true);
 }
 
 void TestTwitterChannel::forbiddenDmIsDeadLettered()

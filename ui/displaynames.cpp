@@ -57,6 +57,21 @@ QString DisplayNames::priority(Priority value)
     return tr("Urgent");
 }
 
+QString DisplayNames::priorityShort(Priority value)
+{
+    switch (value) {
+    case Priority::Low:
+        return tr("Low");
+    case Priority::Normal:
+        return tr("Normal");
+    case Priority::High:
+        return tr("High");
+    case Priority::Urgent:
+        break;
+    }
+    return tr("Urgent");
+}
+
 QString DisplayNames::aiMode(AiMode value)
 {
     switch (value) {

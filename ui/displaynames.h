@@ -18,6 +18,8 @@ public:
     static QString platform(Platform value);
     static QString conversationStatus(ConversationStatus value);
     static QString priority(Priority value);
+    // One word, for tables and badges ("High").
+    static QString priorityShort(Priority value);
     static QString aiMode(AiMode value);
     static QString authorKind(AuthorKind value);
     // `state` is a message's newest event type as stored ("dead_lettered"); unknown values are

@@ -95,6 +95,9 @@ DraftCard::DraftCard(const Message &draft, QWidget *parent)
     buttons->setSpacing(6);
     auto *hint = new QLabel(tr("Ctrl+Return approves and sends"), this);
     hint->setObjectName(QStringLiteral("draftHint"));
+    // The hint gives way first when the card is narrow; the buttons never do.
+    hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    hint->setMinimumWidth(0);
     m_counter = new QLabel(this);
     m_counter->setObjectName(QStringLiteral("draftCounter"));
     m_takeOver = new QPushButton(tr("Take over"), this);

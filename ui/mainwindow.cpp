@@ -2,6 +2,7 @@
 
 #include "engine/engine.h"
 #include "storage/messagerepository.h"
+#include "ui/composer.h"
 #include "ui/contextpanel.h"
 #include "ui/conversationlistmodel.h"
 #include "ui/conversationview.h"
@@ -10,7 +11,9 @@
 #include "ui/eventinspector.h"
 #include "ui/healthpanel.h"
 #include "ui/inboxpanel.h"
+#include "ui/metricspanel.h"
 #include "ui/queuepanel.h"
+#include "ui/settingsdialog.h"
 #include "ui/shortcutsdialog.h"
 #include "ui/theme.h"
 #include "ui/whenready.h"
@@ -37,8 +40,6 @@ namespace relaydesk::ui {
 namespace {
 
 const QString kSettingsGroup = QStringLiteral("MainWindow");
-const QString kOperatorKey = QStringLiteral("Operator/name");
-const QString kNotifyKey = QStringLiteral("Notifications/urgent");
 constexpr int kStatusTimeoutMs = 8000;
 
 QString defaultOperatorName()
@@ -95,8 +96,11 @@ QIcon appIcon(int unread)
 MainWindow::MainWindow(Engine *engine, QWidget *parent)
     : QMainWindow(parent)
     , m_engine(engine)
-    , m_operatorName(QSettings().value(kOperatorKey, defaultOperatorName()).toString())
+    , m_operatorName(
+          QSettings().value(SettingsDialog::operatorKey(), defaultOperatorName()).toString())
 {
+    // Colours first: every panel reads them while it builds.
+    Theme::applyToApplication();
     setObjectName(QStringLiteral("relaydeskMainWindow"));
     setWindowTitle(tr("Relaydesk"));
     setWindowIcon(appIcon(0));
@@ -349,13 +353,19 @@ void MainWindow::createDocks()
     m_inspectorDock = addDock(QStringLiteral("inspectorDock"), tr("Event inspector"), m_inspector,
                               Qt::RightDockWidgetArea);
 
+    m_metrics = new MetricsPanel(m_engine, this);
+    connect(m_metrics, &MetricsPanel::statusMessage, this, &MainWindow::showStatus);
+    m_metricsDock =
+        addDock(QStringLiteral("metricsDock"), tr("Metrics"), m_metrics, Qt::RightDockWidgetArea);
+
     // Context on top; the operational panels share the space below it as tabs.
     splitDockWidget(m_contextDock, m_queueDock, Qt::Vertical);
     tabifyDockWidget(m_queueDock, m_healthDock);
     tabifyDockWidget(m_healthDock, m_inspectorDock);
+    tabifyDockWidget(m_inspectorDock, m_metricsDock);
     m_queueDock->raise();
     resizeDocks({m_contextDock}, {380}, Qt::Horizontal);
-    resizeDocks({m_contextDock, m_queueDock}, {430, 360}, Qt::Vertical);
+    resizeDocks({m_contextDock, m_queueDock}, {360, 430}, Qt::Vertical);
 }
 
 void MainWindow::createStatusBar()
@@ -551,7 +561,7 @@ void MainWindow::updateUnread()
 
 void MainWindow::notifyIfUrgent(const QString &conversationId, const QString &messageId)
 {
-    if (!m_tray || !QSettings().value(kNotifyKey, true).toBool())
+    if (!m_tray || !QSettings().value(SettingsDialog::notifyKey(), true).toBool())
         return;
     whenReady(
         m_engine->read<Message>(
@@ -605,7 +615,20 @@ void MainWindow::showShortcuts()
 
 void MainWindow::showSettings()
 {
-    showStatus(tr("Settings are not available in this build."));
+    if (m_openDialog) {
+        m_openDialog->raise();
+        m_openDialog->activateWindow();
+        return;
+    }
+    auto *dialog = new SettingsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::applied, this, [this] {
+        setOperatorName(QSettings().value(SettingsDialog::operatorKey()).toString());
+        m_view->composerWidget()->reloadCannedResponses();
+        showStatus(tr("Settings saved."));
+    });
+    m_openDialog = dialog;
+    dialog->open();
 }
 
 void MainWindow::resetLayout()

@@ -73,7 +73,6 @@ void QueuePanel::build()
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *content = new QWidget(scroll);
     content->setObjectName(QStringLiteral("queueContent"));
     content->setAttribute(Qt::WA_StyledBackground);
@@ -91,10 +90,10 @@ void QueuePanel::build()
     m_counts = new QTableWidget(int(kPriorities.size()) + 1, int(kStates.size()), content);
     m_counts->setObjectName(QStringLiteral("queueCounts"));
     m_counts->setAccessibleName(tr("Jobs by priority and state"));
-    m_counts->setHorizontalHeaderLabels({tr("Ready"), tr("Running"), tr("Dead letters")});
+    m_counts->setHorizontalHeaderLabels({tr("Ready"), tr("Running"), tr("Dead")});
     QStringList rows;
     for (Priority priority : kPriorities)
-        rows << DisplayNames::priority(priority);
+        rows << DisplayNames::priorityShort(priority);
     rows << tr("Total");
     m_counts->setVerticalHeaderLabels(rows);
     m_counts->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -116,6 +115,7 @@ void QueuePanel::build()
             m_counts->setItem(row, col, item);
         }
     }
+    m_counts->verticalHeader()->setDefaultSectionSize(m_counts->fontMetrics().height() + 8);
     m_counts->resizeRowsToContents();
     int height = m_counts->horizontalHeader()->sizeHint().height() + 4;
     for (int row = 0; row < m_counts->rowCount(); ++row)
@@ -153,7 +153,8 @@ void QueuePanel::build()
     m_dead->header()->setStretchLastSection(false);
     m_dead->header()->setSectionResizeMode(ErrorColumn, QHeaderView::Stretch);
     m_dead->header()->setSectionResizeMode(KindColumn, QHeaderView::ResizeToContents);
-    m_dead->header()->setSectionResizeMode(CustomerColumn, QHeaderView::ResizeToContents);
+    m_dead->header()->setSectionResizeMode(CustomerColumn, QHeaderView::Interactive);
+    m_dead->header()->resizeSection(CustomerColumn, 130);
     m_dead->header()->setSectionResizeMode(WhenColumn, QHeaderView::ResizeToContents);
     column->addWidget(m_dead, 1);
     connect(m_dead, &QTreeWidget::itemSelectionChanged, this, &QueuePanel::updateButtons);
@@ -312,6 +313,7 @@ void QueuePanel::apply(const Snapshot &snapshot)
         item->setData(0, kConversationRole, letter.conversationId);
         item->setText(KindColumn, DisplayNames::jobKind(letter.job.kind));
         item->setText(CustomerColumn, letter.customer);
+        item->setToolTip(CustomerColumn, letter.customer);
         item->setText(ErrorColumn, letter.job.lastError);
         item->setForeground(ErrorColumn, Theme::errorText());
         item->setText(WhenColumn, DisplayNames::activityTime(letter.job.createdAt,

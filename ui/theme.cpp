@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QGuiApplication>
+#include <QSettings>
 
 namespace relaydesk::ui {
 
@@ -28,19 +29,27 @@ void Theme::setDark(bool dark)
 
 bool Theme::systemPrefersDark()
 {
-    // Qt 6.4 has no colour-scheme hint; the platform theme's palette tells the same.
-    const QPalette system = QGuiApplication::palette();
-    return system.color(QPalette::Window).lightness() <
-           system.color(QPalette::WindowText).lightness();
+    // Qt 6.4 has no colour-scheme hint; the platform theme's palette tells the same. Read once,
+    // before the console installs a palette of its own.
+    static const bool dark = [] {
+        const QPalette system = QGuiApplication::palette();
+        return system.color(QPalette::Window).lightness() <
+               system.color(QPalette::WindowText).lightness();
+    }();
+    return dark;
 }
 
 void Theme::applyToApplication()
 {
-    applyToApplication(systemPrefersDark());
+    const QString choice = QSettings().value(QStringLiteral("Appearance/theme")).toString();
+    applyToApplication(choice == QLatin1String("dark")    ? true
+                       : choice == QLatin1String("light") ? false
+                                                          : systemPrefersDark());
 }
 
 void Theme::applyToApplication(bool dark)
 {
+    systemPrefersDark();
     setDark(dark);
     if (qobject_cast<QApplication *>(QCoreApplication::instance()))
         QApplication::setPalette(palette());

@@ -18,8 +18,9 @@ public:
     static void setDark(bool dark);
     // Whether the system's palette is a dark one (dark window background).
     static bool systemPrefersDark();
-    // Chooses the variant (the system's when `dark` is not given) and installs a matching
-    // application palette, so Qt's own widgets agree with ours.
+    // Chooses the variant and installs a matching application palette, so Qt's own widgets
+    // agree with ours. Without an argument: the operator's choice in the settings
+    // ("Appearance/theme": light, dark, or empty to follow the system).
     static void applyToApplication();
     static void applyToApplication(bool dark);
     static QPalette palette();

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QLibraryInfo>
+#include <QSettings>
 #include <QTranslator>
 
 namespace relaydesk::ui {
@@ -46,7 +47,9 @@ bool installTranslations(QCoreApplication *app, const QLocale &locale)
 
 bool installTranslations()
 {
-    return installTranslations(QCoreApplication::instance());
+    const QString language = QSettings().value(QStringLiteral("Appearance/language")).toString();
+    return installTranslations(QCoreApplication::instance(),
+                               language.isEmpty() ? QLocale::system() : QLocale(language));
 }
 
 } // namespace relaydesk::ui

@@ -11,8 +11,9 @@ namespace relaydesk::ui {
 // Relaydesk translation for the locale, which for English is expected: the source text is
 // English.
 bool installTranslations(QCoreApplication *app, const QLocale &locale = QLocale::system());
-// The same for the running application and the system locale (call after the QApplication
-// exists, before the first window).
+// The same for the running application and the language chosen in the settings
+// ("Appearance/language": "de", "en", or empty for the system locale). Call after the
+// QApplication exists, before the first window.
 bool installTranslations();
 
 } // namespace relaydesk::ui

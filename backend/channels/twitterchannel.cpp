@@ -208,7 +208,9 @@ TwitterChannel::HttpAnswer TwitterChannel::answerOf(QNetworkReply *reply)
     answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     answer.error = reply->error();
     answer.errorString = reply->errorString();
-    answer.body = reply->readAll();
+    // An aborted reply is closed; reading it only earns a warning.
+    if (reply->isOpen())
+        answer.body = reply->readAll();
     bool ok = false;
     const qint64 reset = reply->rawHeader("x-rate-limit-reset").trimmed().toLongLong(&ok);
     if (ok)

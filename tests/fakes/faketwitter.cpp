@@ -307,15 +307,19 @@ FakeResponse FakeTwitter::handle(const RecordedRequest &request)
             endpoint);
     if (auto refused = admit(endpoint))
         return *refused;
+    FakeResponse response;
     switch (endpoint) {
     case Endpoint::Me:
-        return usersMe(request);
+        response = usersMe(request);
+        break;
     case Endpoint::DmEvents:
-        return dmEvents(request);
+        response = dmEvents(request);
+        break;
     case Endpoint::Send:
+        response = sendDm(request, participant, conversation);
         break;
     }
-    return sendDm(request, participant, conversation);
+    return response.withDelay(m_delays.value(int(endpoint)));
 }
 
 FakeResponse FakeTwitter::usersMe(const RecordedRequest &)

@@ -69,6 +69,12 @@ public:
     int refusedCount(Endpoint endpoint) const;
     qint64 resetOf(Endpoint endpoint) const;
 
+    // Answers from the endpoint leave after `milliseconds`, as from a slow X.
+    void setDelay(Endpoint endpoint, int milliseconds)
+    {
+        m_delays.insert(int(endpoint), milliseconds);
+    }
+
     // Sends to this participant are answered with `status` and `body` (X's error JSON).
     void refuseSendsTo(const QString &participantId, int status, const QByteArray &body);
 
@@ -108,6 +114,7 @@ private:
     quint64 m_lastId = 1585800613253812228ULL;
     QHash<QString, QString> m_tokens; // pagination token -> id the page starts below
     QHash<int, Window> m_windows;
+    QHash<int, int> m_delays;
     QHash<QString, std::pair<int, QByteArray>> m_refusals;
     QList<FakeTwitterSentDm> m_sent;
     QHash<int, QList<RecordedRequest>> m_requests;
