@@ -17,8 +17,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSocketNotifier>
-#include <QThreadPool>
 #include <QTextStream>
+#include <QThreadPool>
 #include <csignal>
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
@@ -66,8 +66,8 @@ bool Application::wantsHeadless(int argc, char **argv)
         if (qstrcmp(argv[i], "--headless") == 0)
             return true;
         // Options that print and exit need no display either.
-        if (qstrcmp(argv[i], "--help") == 0 || qstrcmp(argv[i], "-h") == 0
-            || qstrcmp(argv[i], "--version") == 0 || qstrcmp(argv[i], "-v") == 0)
+        if (qstrcmp(argv[i], "--help") == 0 || qstrcmp(argv[i], "-h") == 0 ||
+            qstrcmp(argv[i], "--version") == 0 || qstrcmp(argv[i], "-v") == 0)
             return true;
     }
 #ifndef RELAYDESK_WITH_GUI
@@ -80,10 +80,12 @@ bool Application::wantsHeadless(int argc, char **argv)
 Application::Application(QCoreApplication *app)
     : QObject(app)
     , m_app(app)
-{
-}
+{}
 
-Application::~Application() { shutdown(); }
+Application::~Application()
+{
+    shutdown();
+}
 
 int Application::run()
 {
@@ -128,8 +130,8 @@ int Application::run()
         return 0;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        printError(QStringLiteral("unexpected argument: ") + parser.positionalArguments().first()
-                   + QStringLiteral("\nTry 'relaydesk --help'."));
+        printError(QStringLiteral("unexpected argument: ") + parser.positionalArguments().first() +
+                   QStringLiteral("\nTry 'relaydesk --help'."));
         return 2;
     }
 
@@ -272,8 +274,10 @@ void Application::shutdown()
         m_api.reset();
     }
     if (m_engine) {
-        MetricsRegistry::instance().removeGaugeCallback(QStringLiteral("relaydesk_queue_ready_jobs"));
-        MetricsRegistry::instance().removeGaugeCallback(QStringLiteral("relaydesk_active_conversations"));
+        MetricsRegistry::instance().removeGaugeCallback(
+            QStringLiteral("relaydesk_queue_ready_jobs"));
+        MetricsRegistry::instance().removeGaugeCallback(
+            QStringLiteral("relaydesk_active_conversations"));
         m_engine->stop();
         m_engine.reset();
         qCInfo(lcApp) << "stopped";

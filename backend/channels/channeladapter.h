@@ -11,8 +11,8 @@ namespace relaydesk {
 
 struct SendResult {
     bool ok = false;
-    QString externalId;  // the platform's id for the sent message, when it returns one
-    QString error;       // human-readable reason on failure
+    QString externalId; // the platform's id for the sent message, when it returns one
+    QString error;      // human-readable reason on failure
     bool retryable = true;
     int retryAfterSeconds = 0;
 };

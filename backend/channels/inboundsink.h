@@ -31,8 +31,9 @@ public:
     // True the first time `key` is seen, false for a duplicate delivery.
     virtual QFuture<Outcome<bool>> claimReceipt(const QString &key) = 0;
     // True when the external id belonged to a message we sent.
-    virtual QFuture<Outcome<bool>> recordDeliveryStatus(Platform platform, const QString &externalId,
-                                                        EventType type, const QString &detail) = 0;
+    virtual QFuture<Outcome<bool>> recordDeliveryStatus(Platform platform,
+                                                        const QString &externalId, EventType type,
+                                                        const QString &detail) = 0;
     virtual void logWebhook(const WebhookLogEntry &entry) = 0;
 };
 

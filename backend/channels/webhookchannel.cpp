@@ -16,12 +16,17 @@ WebhookChannel::WebhookChannel(QNetworkAccessManager *network, QUrl outboundUrl,
     , m_outboundUrl(std::move(outboundUrl))
     , m_signer(secret)
     , m_timeoutMs(timeoutMs)
+{}
+
+QString WebhookChannel::name() const
 {
+    return QStringLiteral("webhook");
 }
 
-QString WebhookChannel::name() const { return QStringLiteral("webhook"); }
-
-bool WebhookChannel::handles(Platform) const { return true; }
+bool WebhookChannel::handles(Platform) const
+{
+    return true;
+}
 
 QByteArray WebhookChannel::payloadFor(const Message &message, const Conversation &conversation)
 {
@@ -47,7 +52,8 @@ QCoro::Task<SendResult> WebhookChannel::send(OutboundContext context)
     const qint64 timestamp = QDateTime::currentSecsSinceEpoch();
     request.setRawHeader("webhook-timestamp", QByteArray::number(timestamp));
     if (m_signer.isValid())
-        request.setRawHeader("webhook-signature", m_signer.sign(message.id.toUtf8(), timestamp, body));
+        request.setRawHeader("webhook-signature",
+                             m_signer.sign(message.id.toUtf8(), timestamp, body));
     request.setTransferTimeout(m_timeoutMs);
 
     std::unique_ptr<QNetworkReply> reply(m_network->post(request, body));
@@ -72,9 +78,8 @@ QCoro::Task<SendResult> WebhookChannel::send(OutboundContext context)
             if (numeric)
                 result.retryAfterSeconds = retryAfter;
         } else {
-            result.error = QStringLiteral("%1: %2")
-                               .arg(m_outboundUrl.toDisplayString(QUrl::RemoveUserInfo),
-                                    reply->errorString());
+            result.error = QStringLiteral("%1: %2").arg(
+                m_outboundUrl.toDisplayString(QUrl::RemoveUserInfo), reply->errorString());
             result.retryable = true;
         }
     }

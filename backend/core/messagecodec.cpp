@@ -13,8 +13,7 @@ class Validator
 public:
     explicit Validator(const QJsonObject &body)
         : m_body(body)
-    {
-    }
+    {}
 
     QString requiredString(const QString &field, int maxLength)
     {
@@ -74,8 +73,8 @@ public:
             else if (it.value().isDouble())
                 map.insert(it.key(), QString::number(it.value().toDouble(), 'g', 17));
             else if (it.value().isBool())
-                map.insert(it.key(), it.value().toBool() ? QStringLiteral("true")
-                                                         : QStringLiteral("false"));
+                map.insert(it.key(),
+                           it.value().toBool() ? QStringLiteral("true") : QStringLiteral("false"));
             else
                 fail(key, QStringLiteral("must be a string, number or boolean"));
         }
@@ -110,9 +109,9 @@ public:
                 continue;
             }
             const QUrl url(attachment.url, QUrl::StrictMode);
-            if (!url.isValid() || (url.scheme() != QLatin1String("https")
-                                   && url.scheme() != QLatin1String("http"))
-                || attachment.url.size() > 2048) {
+            if (!url.isValid() ||
+                (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")) ||
+                attachment.url.size() > 2048) {
                 fail(itemField + QStringLiteral(".url"),
                      QStringLiteral("must be an http(s) URL of at most 2048 characters"));
                 continue;
@@ -123,7 +122,8 @@ public:
     }
 
     template <typename Enum>
-    std::optional<Enum> enumValue(const QString &field, std::optional<Enum> (*parse)(const QString &),
+    std::optional<Enum> enumValue(const QString &field,
+                                  std::optional<Enum> (*parse)(const QString &),
                                   const QStringList &allowed, std::optional<Enum> fallback)
     {
         const QJsonValue value = m_body.value(field);
@@ -155,8 +155,7 @@ public:
                      m_errors.size() == 1
                          ? QStringLiteral("1 field is invalid: ") + m_errors.first().field
                          : QStringLiteral("%1 fields are invalid").arg(m_errors.size()),
-                     m_errors,
-                     0};
+                     m_errors, 0};
     }
 
 private:
@@ -181,8 +180,8 @@ Outcome<Message> MessageCodec::parseInbound(const QJsonObject &body)
                      .value_or(Platform::Webhook);
     m.content = v.requiredString(QStringLiteral("content"), kMaxContentLength);
     m.attachments = v.attachments(QStringLiteral("attachments"));
-    if (body.value(QStringLiteral("content")).isString() && m.content.trimmed().isEmpty()
-        && m.attachments.isEmpty())
+    if (body.value(QStringLiteral("content")).isString() && m.content.trimmed().isEmpty() &&
+        m.attachments.isEmpty())
         v.fail(QStringLiteral("content"), QStringLiteral("must not be empty"));
     m.priority = *v.enumValue<Priority>(QStringLiteral("priority"), parsePriority, priorityNames(),
                                         Priority::Normal);
@@ -204,16 +203,15 @@ Outcome<Message> MessageCodec::parseSend(const QJsonObject &body)
     const QString to = v.requiredString(QStringLiteral("to"), kMaxIdLength).trimmed();
     const QString type = v.requiredString(QStringLiteral("type"), 16);
     const auto platform = parsePlatform(type);
-    if (body.value(QStringLiteral("type")).isString()
-        && (!platform
-            || (*platform != Platform::Sms && *platform != Platform::Mms
-                && *platform != Platform::Email)))
+    if (body.value(QStringLiteral("type")).isString() &&
+        (!platform || (*platform != Platform::Sms && *platform != Platform::Mms &&
+                       *platform != Platform::Email)))
         v.fail(QStringLiteral("type"), QStringLiteral("must be one of: sms, mms, email"));
     m.platform = platform.value_or(Platform::Sms);
     m.content = v.requiredString(QStringLiteral("body"), kMaxContentLength);
     m.attachments = v.attachments(QStringLiteral("attachments"));
-    if (body.value(QStringLiteral("body")).isString() && m.content.trimmed().isEmpty()
-        && m.attachments.isEmpty())
+    if (body.value(QStringLiteral("body")).isString() && m.content.trimmed().isEmpty() &&
+        m.attachments.isEmpty())
         v.fail(QStringLiteral("body"), QStringLiteral("must not be empty"));
     if (platform == Platform::Email) {
         if (!from.isEmpty() && !isEmailAddress(from))
@@ -249,8 +247,8 @@ Outcome<Message> MessageCodec::parseReply(const QJsonObject &body)
     m.authorKind = AuthorKind::Operator;
     m.content = v.requiredString(QStringLiteral("content"), kMaxContentLength);
     m.attachments = v.attachments(QStringLiteral("attachments"));
-    if (body.value(QStringLiteral("content")).isString() && m.content.trimmed().isEmpty()
-        && m.attachments.isEmpty())
+    if (body.value(QStringLiteral("content")).isString() && m.content.trimmed().isEmpty() &&
+        m.attachments.isEmpty())
         v.fail(QStringLiteral("content"), QStringLiteral("must not be empty"));
     m.authorId = v.optionalString(QStringLiteral("author_id"), kMaxIdLength);
     m.metadata = v.metadata(QStringLiteral("metadata"));
@@ -332,8 +330,8 @@ bool MessageCodec::isPhoneNumber(const QString &text)
 
 bool MessageCodec::isEmailAddress(const QString &text)
 {
-    static const QRegularExpression pattern(
-        QStringLiteral("^[^\\s@<>()\\[\\],;:\"]+@[^\\s@<>()\\[\\],;:\"]+\\.[^\\s@<>()\\[\\],;:\"]+$"));
+    static const QRegularExpression pattern(QStringLiteral(
+        "^[^\\s@<>()\\[\\],;:\"]+@[^\\s@<>()\\[\\],;:\"]+\\.[^\\s@<>()\\[\\],;:\"]+$"));
     return text.size() <= 254 && pattern.match(text).hasMatch();
 }
 

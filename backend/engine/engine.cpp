@@ -41,7 +41,10 @@ Engine::Engine(Settings settings, QObject *parent)
     m_readers.setExpiryTimeout(-1);
 }
 
-Engine::~Engine() { stop(); }
+Engine::~Engine()
+{
+    stop();
+}
 
 PipelineOptions Engine::pipelineOptions() const
 {
@@ -65,7 +68,8 @@ Outcome<Done> Engine::start()
 
     // Migrations run on a short-lived thread of their own so no connection is left behind on
     // the caller's thread (often the GUI thread).
-    Outcome<int> migrated = Error{ErrorKind::Internal, QStringLiteral("migration did not run"), {}, 0};
+    Outcome<int> migrated =
+        Error{ErrorKind::Internal, QStringLiteral("migration did not run"), {}, 0};
     Outcome<int> reclaimed = 0;
     std::unique_ptr<QThread> migrator(QThread::create([&] {
         auto connection = Database::connection(m_databaseConfig);
@@ -86,7 +90,8 @@ Outcome<Done> Engine::start()
         return reclaimed.error();
 
     m_writer = std::make_unique<WriteBatcher>(
-        m_databaseConfig, WriteBatcher::Options{m_settings.batchMaxWrites, m_settings.batchWindowMs});
+        m_databaseConfig,
+        WriteBatcher::Options{m_settings.batchMaxWrites, m_settings.batchWindowMs});
     m_writer->start();
 
     m_engineThread.reset(new QThread);
@@ -97,8 +102,8 @@ Outcome<Done> Engine::start()
     m_engineThread->start();
     m_running = true;
     refreshCounters();
-    QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->initialise(); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_runner, [runner = m_runner] { runner->initialise(); }, Qt::QueuedConnection);
     return Done{};
 }
 
@@ -107,14 +112,14 @@ void Engine::stop(int graceMs)
     if (!m_running)
         return;
     m_running = false;
-    QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->beginShutdown(); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_runner, [runner = m_runner] { runner->beginShutdown(); }, Qt::BlockingQueuedConnection);
     QElapsedTimer waited;
     waited.start();
     while (!m_runner->isIdle() && waited.elapsed() < graceMs)
         QThread::msleep(5);
-    QMetaObject::invokeMethod(m_runner, [runner = m_runner] { runner->releaseRunning(); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_runner, [runner = m_runner] { runner->releaseRunning(); }, Qt::BlockingQueuedConnection);
     m_engineThread.reset();
     m_runner = nullptr;
     m_readers.waitForDone();
@@ -167,9 +172,8 @@ QFuture<Outcome<IngestResult>> Engine::send(Message message)
 
 QFuture<Outcome<IngestResult>> Engine::reply(const QString &conversationId, Message message)
 {
-    return admit([conversationId, message = std::move(message)](PipelineWrites &writes) {
-        return writes.reply(conversationId, message);
-    },
+    return admit([conversationId, message = std::move(message)](
+                     PipelineWrites &writes) { return writes.reply(conversationId, message); },
                  true);
 }
 
@@ -207,8 +211,7 @@ QFuture<Outcome<Message>> Engine::reject(const QString &messageId, const QString
 }
 
 QFuture<Outcome<IngestResult>> Engine::regenerate(const QString &messageId,
-                                                  const QString &instruction,
-                                                  const QString &actor)
+                                                  const QString &instruction, const QString &actor)
 {
     return write<IngestResult>([=](PipelineWrites &writes) {
                return writes.regenerate(messageId, instruction, actor);

@@ -15,19 +15,14 @@
 #include "storage/conversationrepository.h"
 #include "storage/messagerepository.h"
 
+#include <QCoreApplication>
 #include <QCoro/QCoroFuture>
 #include <QHostInfo>
 #include <QNetworkAccessManager>
-#include <QCoreApplication>
 
 namespace relaydesk {
 
-namespace {
-
-
-
-
-} // namespace
+namespace {} // namespace
 
 JobRunner::JobRunner(Engine *engine, Settings settings)
     : m_engine(engine)
@@ -36,8 +31,7 @@ JobRunner::JobRunner(Engine *engine, Settings settings)
                   .arg(QHostInfo::localHostName())
                   .arg(QCoreApplication::applicationPid())
                   .arg(Uuid7::generate().right(12)))
-{
-}
+{}
 
 JobRunner::~JobRunner() = default;
 
@@ -153,8 +147,10 @@ void JobRunner::pump()
         return;
     m_claiming = true;
     m_engine
-        ->write<QList<Job>>([capacity, owner = m_owner, lease = m_settings.leaseSeconds](
-                                PipelineWrites &writes) { return writes.claim(capacity, owner, lease); })
+        ->write<QList<Job>>(
+            [capacity, owner = m_owner, lease = m_settings.leaseSeconds](PipelineWrites &writes) {
+                return writes.claim(capacity, owner, lease);
+            })
         .then(this, [this, capacity](const Outcome<QList<Job>> &claimed) {
             m_claiming = false;
             if (!claimed.isOk())
@@ -207,8 +203,8 @@ void JobRunner::finished(const Job &job, bool succeeded)
 QCoro::Task<bool> JobRunner::fail(const Job &job, const QString &error, bool retryable,
                                   int retryAfterSeconds)
 {
-    QFuture<Outcome<bool>> write = m_engine->write<bool>(
-        [job, error, retryable, retryAfterSeconds](PipelineWrites &writes) {
+    QFuture<Outcome<bool>> write =
+        m_engine->write<bool>([job, error, retryable, retryAfterSeconds](PipelineWrites &writes) {
             return writes.recordFailure(job, error, retryable, retryAfterSeconds);
         });
     const Outcome<bool> recorded = co_await write;
@@ -219,8 +215,8 @@ QCoro::Task<bool> JobRunner::fail(const Job &job, const QString &error, bool ret
 void JobRunner::announceFailure(const Job &job, const Outcome<bool> &recorded)
 {
     if (!recorded.isOk()) {
-        qCWarning(lcEngine).noquote() << "cannot record the failure of job" << job.id << ":"
-                                      << recorded.error().message;
+        qCWarning(lcEngine).noquote()
+            << "cannot record the failure of job" << job.id << ":" << recorded.error().message;
         return;
     }
     if (job.messageId.isEmpty())
@@ -264,10 +260,8 @@ QCoro::Task<bool> JobRunner::runDraft(const Job &job)
     if (!limited.isEmpty()) {
         // Stored and shown, but not drafted: an operator looks at the flagged conversation.
         QFuture<Outcome<Done>> skip = m_engine->write<Done>(
-            [job, conversationId = context.value().conversation.id,
-             limited](PipelineWrites &writes) {
-                return writes.skipDraft(job, conversationId, limited);
-            });
+            [job, conversationId = context.value().conversation.id, limited](
+                PipelineWrites &writes) { return writes.skipDraft(job, conversationId, limited); });
         const Outcome<Done> skipped = co_await skip;
         if (!skipped.isOk()) {
             const QString error = skipped.error().message;
@@ -286,8 +280,10 @@ QCoro::Task<bool> JobRunner::runDraft(const Job &job)
         co_return co_await fail(job, error, true);
     }
 
-    QFuture<Outcome<Message>> store = m_engine->write<Message>(
-        [job, value = draft.value()](PipelineWrites &writes) { return writes.storeDraft(job, value); });
+    QFuture<Outcome<Message>> store =
+        m_engine->write<Message>([job, value = draft.value()](PipelineWrites &writes) {
+            return writes.storeDraft(job, value);
+        });
     const Outcome<Message> stored = co_await store;
     if (!stored.isOk()) {
         const QString error = stored.error().message;
@@ -344,7 +340,8 @@ void JobRunner::recordUsage(const UsageRecord &record)
 void JobRunner::announceDraft(const Job &job, const Message &draft)
 {
     const QString conversationId = draft.conversationId;
-    Q_EMIT m_engine->messageStateChanged(conversationId, job.messageId, toString(EventType::Drafted));
+    Q_EMIT m_engine->messageStateChanged(conversationId, job.messageId,
+                                         toString(EventType::Drafted));
     Q_EMIT m_engine->messageAdded(conversationId, draft.id);
     if (draft.state == toString(EventType::Approved)) {
         Q_EMIT m_engine->messageStateChanged(conversationId, draft.id, draft.state);
@@ -404,8 +401,8 @@ QCoro::Task<bool> JobRunner::runSend(const Job &job)
         co_return co_await fail(job, error, result.retryable, retryAfter);
     }
 
-    QFuture<Outcome<Done>> write = m_engine->write<Done>(
-        [job, result, platform = message.platform](PipelineWrites &writes) {
+    QFuture<Outcome<Done>> write =
+        m_engine->write<Done>([job, result, platform = message.platform](PipelineWrites &writes) {
             return writes.recordSent(job, platform, result);
         });
     const Outcome<Done> recorded = co_await write;

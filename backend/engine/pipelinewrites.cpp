@@ -14,8 +14,7 @@ PipelineWrites::PipelineWrites(QSqlDatabase db, PipelineOptions options)
     : m_db(db)
     , m_options(options)
     , m_conversations(db)
-{
-}
+{}
 
 Outcome<Conversation> PipelineWrites::thread(const Message &message)
 {
@@ -177,13 +176,14 @@ Outcome<IngestResult> PipelineWrites::reply(const QString &conversationId, Messa
         message.priority = c.priority;
     message.createdAt = Clock::now();
     if (message.content.size() > platformLengthLimit(message.platform))
-        return Error{ErrorKind::Invalid,
-                     QStringLiteral("content is longer than %1 allows").arg(toString(message.platform)),
-                     {FieldError{QStringLiteral("content"),
-                                 QStringLiteral("must be at most %1 characters on %2")
-                                     .arg(platformLengthLimit(message.platform))
-                                     .arg(toString(message.platform))}},
-                     0};
+        return Error{
+            ErrorKind::Invalid,
+            QStringLiteral("content is longer than %1 allows").arg(toString(message.platform)),
+            {FieldError{QStringLiteral("content"),
+                        QStringLiteral("must be at most %1 characters on %2")
+                            .arg(platformLengthLimit(message.platform))
+                            .arg(toString(message.platform))}},
+            0};
 
     MessageRepository messages(m_db);
     if (auto inserted = messages.insert(message); !inserted.isOk())
@@ -227,9 +227,11 @@ Outcome<Message> PipelineWrites::storeDraft(const Job &job, const Draft &draft)
                       {QStringLiteral("in_reply_to"), inbound.value().id}};
     // Replies go back the way the message came: swap the pair for SMS and e-mail.
     if (inbound.value().metadata.contains(QStringLiteral("from")))
-        reply.metadata.insert(QStringLiteral("to"), inbound.value().metadata.value(QStringLiteral("from")));
+        reply.metadata.insert(QStringLiteral("to"),
+                              inbound.value().metadata.value(QStringLiteral("from")));
     if (inbound.value().metadata.contains(QStringLiteral("to")))
-        reply.metadata.insert(QStringLiteral("from"), inbound.value().metadata.value(QStringLiteral("to")));
+        reply.metadata.insert(QStringLiteral("from"),
+                              inbound.value().metadata.value(QStringLiteral("to")));
     reply.createdAt = Clock::now();
     if (auto inserted = messages.insert(reply); !inserted.isOk())
         return inserted.error();
@@ -244,9 +246,10 @@ Outcome<Message> PipelineWrites::storeDraft(const Job &job, const Draft &draft)
     // operator review replies to questions the customer has since moved on from.
     auto pending = Database::exec(
         m_db,
-        QStringLiteral("SELECT d.id FROM messages d WHERE d.conversation_id = ? AND d.author_kind = "
-                       "'ai' AND d.id <> ? AND (SELECT e.type FROM message_events e WHERE "
-                       "e.message_id = d.id ORDER BY e.id DESC LIMIT 1) = 'drafted'"),
+        QStringLiteral(
+            "SELECT d.id FROM messages d WHERE d.conversation_id = ? AND d.author_kind = "
+            "'ai' AND d.id <> ? AND (SELECT e.type FROM message_events e WHERE "
+            "e.message_id = d.id ORDER BY e.id DESC LIMIT 1) = 'drafted'"),
         {c.id, reply.id});
     if (!pending.isOk())
         return pending.error();
@@ -254,8 +257,9 @@ Outcome<Message> PipelineWrites::storeDraft(const Job &job, const Draft &draft)
     while (pending.value().next())
         superseded << pending.value().value(0).toString();
     for (const QString &old : std::as_const(superseded)) {
-        if (auto event = messages.addEvent(old, EventType::Rejected,
-                                           QStringLiteral("superseded by a newer draft ") + reply.id);
+        if (auto event =
+                messages.addEvent(old, EventType::Rejected,
+                                  QStringLiteral("superseded by a newer draft ") + reply.id);
             !event.isOk())
             return event.error();
     }
@@ -290,11 +294,12 @@ Outcome<Message> PipelineWrites::latestDraftState(const QString &messageId, cons
     if (message.value().authorKind != AuthorKind::Ai)
         return Outcome<Message>::failure(
             ErrorKind::Conflict,
-            QStringLiteral("message %1 is not an AI draft; only drafts can be %2").arg(messageId, action));
+            QStringLiteral("message %1 is not an AI draft; only drafts can be %2")
+                .arg(messageId, action));
     if (message.value().state != toString(EventType::Drafted))
-        return Outcome<Message>::failure(
-            ErrorKind::Conflict, QStringLiteral("draft %1 is already %2 and cannot be %3")
-                                     .arg(messageId, message.value().state, action));
+        return Outcome<Message>::failure(ErrorKind::Conflict,
+                                         QStringLiteral("draft %1 is already %2 and cannot be %3")
+                                             .arg(messageId, message.value().state, action));
     return message;
 }
 
@@ -306,7 +311,8 @@ Outcome<Message> PipelineWrites::approve(const QString &messageId, const QString
         return draft;
     const Message &m = draft.value();
     if (editedContent.size() > platformLengthLimit(m.platform))
-        return Error{ErrorKind::Invalid, QStringLiteral("edited content is too long"),
+        return Error{ErrorKind::Invalid,
+                     QStringLiteral("edited content is too long"),
                      {FieldError{QStringLiteral("content"),
                                  QStringLiteral("must be at most %1 characters on %2")
                                      .arg(platformLengthLimit(m.platform))
@@ -337,15 +343,16 @@ Outcome<Message> PipelineWrites::reject(const QString &messageId, const QString 
         return draft;
     MessageRepository messages(m_db);
     const QString who = actor.isEmpty() ? QStringLiteral("operator") : actor;
-    if (auto event = messages.addEvent(messageId, EventType::Rejected,
-                                       reason.isEmpty() ? who : who + QStringLiteral(": ") + reason);
+    if (auto event =
+            messages.addEvent(messageId, EventType::Rejected,
+                              reason.isEmpty() ? who : who + QStringLiteral(": ") + reason);
         !event.isOk())
         return event.error();
     return messages.get(messageId);
 }
 
 Outcome<IngestResult> PipelineWrites::regenerate(const QString &messageId,
-                                               const QString &instruction, const QString &actor)
+                                                 const QString &instruction, const QString &actor)
 {
     auto draft = latestDraftState(messageId, QStringLiteral("regenerated"));
     if (!draft.isOk())
@@ -379,8 +386,7 @@ Outcome<IngestResult> PipelineWrites::regenerate(const QString &messageId,
     return IngestResult{m.id, m.conversationId, job.value(), false};
 }
 
-Outcome<Done> PipelineWrites::flagConversation(const QString &conversationId,
-                                               const QString &reason)
+Outcome<Done> PipelineWrites::flagConversation(const QString &conversationId, const QString &reason)
 {
     auto query = Database::exec(
         m_db, QStringLiteral("UPDATE conversations SET flagged = 1, flag_reason = ? WHERE id = ?"),
@@ -410,7 +416,8 @@ Outcome<Done> PipelineWrites::recordSent(const Job &job, Platform platform,
     if (auto event = messages.addEvent(job.messageId, EventType::Sent, result.externalId);
         !event.isOk())
         return event.error();
-    if (auto recorded = ChannelStore(m_db).recordExternalId(platform, result.externalId, job.messageId);
+    if (auto recorded =
+            ChannelStore(m_db).recordExternalId(platform, result.externalId, job.messageId);
         !recorded.isOk())
         return recorded.error();
     return JobQueue(m_db).complete(job.id);
@@ -456,12 +463,13 @@ Outcome<bool> PipelineWrites::recordFailure(const Job &job, const QString &error
         return dead;
     if (!job.messageId.isEmpty()) {
         MessageRepository messages(m_db);
-        const QString detail =
-            dead.value() ? error
-                         : QStringLiteral("attempt %1 of %2: %3").arg(job.attempts).arg(job.maxAttempts).arg(error);
-        if (auto event = messages.addEvent(job.messageId,
-                                           dead.value() ? EventType::DeadLettered : EventType::Failed,
-                                           detail);
+        const QString detail = dead.value() ? error
+                                            : QStringLiteral("attempt %1 of %2: %3")
+                                                  .arg(job.attempts)
+                                                  .arg(job.maxAttempts)
+                                                  .arg(error);
+        if (auto event = messages.addEvent(
+                job.messageId, dead.value() ? EventType::DeadLettered : EventType::Failed, detail);
             !event.isOk())
             return event.error();
     }

@@ -70,8 +70,8 @@ public:
     // A delivery receipt (delivered, failed, bounced...) for a message we sent; the message is
     // empty when the platform id is unknown (not ours, or sent before the id was recorded).
     Outcome<std::optional<Message>> recordDeliveryStatus(Platform platform,
-                                                         const QString &externalId,
-                                                         EventType type, const QString &detail);
+                                                         const QString &externalId, EventType type,
+                                                         const QString &detail);
     // Returns true when the job was dead-lettered.
     Outcome<bool> recordFailure(const Job &job, const QString &error, bool retryable,
                                 int retryAfterSeconds = 0);

@@ -28,12 +28,14 @@ struct SinkState {
 };
 
 // Function-local so messages logged during static initialisation still find a valid state.
-SinkState &sinkState() {
+SinkState &sinkState()
+{
     static SinkState state;
     return state;
 }
 
-QByteArray levelName(QtMsgType type) {
+QByteArray levelName(QtMsgType type)
+{
     switch (type) {
     case QtDebugMsg:
         return QByteArrayLiteral("debug");
@@ -49,7 +51,8 @@ QByteArray levelName(QtMsgType type) {
     return QByteArrayLiteral("info");
 }
 
-void appendJsonString(QByteArray &out, const QByteArray &utf8) {
+void appendJsonString(QByteArray &out, const QByteArray &utf8)
+{
     static const char hex[] = "0123456789abcdef";
     out += '"';
     for (const char c : utf8) {
@@ -84,7 +87,8 @@ void appendJsonString(QByteArray &out, const QByteArray &utf8) {
 }
 
 QString replaceEach(const QString &text, const QRegularExpression &re,
-                    const std::function<QString(const QRegularExpressionMatch &)> &replacement) {
+                    const std::function<QString(const QRegularExpressionMatch &)> &replacement)
+{
     QRegularExpressionMatchIterator it = re.globalMatch(text);
     if (!it.hasNext())
         return text;
@@ -102,7 +106,8 @@ QString replaceEach(const QString &text, const QRegularExpression &re,
 }
 
 // Keeps separators and the last two digits so operators can still tell numbers apart.
-QString maskDigits(QStringView number) {
+QString maskDigits(QStringView number)
+{
     qsizetype digits = 0;
     for (const QChar c : number)
         digits += c.isDigit() ? 1 : 0;
@@ -120,7 +125,8 @@ QString maskDigits(QStringView number) {
     return out;
 }
 
-qsizetype digitCount(QStringView text) {
+qsizetype digitCount(QStringView text)
+{
     qsizetype digits = 0;
     for (const QChar c : text)
         digits += c.isDigit() ? 1 : 0;
@@ -133,7 +139,8 @@ struct Rule {
 };
 
 // Secrets first: once a token is masked its digits cannot be mistaken for a phone number.
-const QList<Rule> &secretRules() {
+const QList<Rule> &secretRules()
+{
     static const QList<Rule> rules = [] {
         const auto ci = QRegularExpression::CaseInsensitiveOption;
         QList<Rule> r;
@@ -177,15 +184,18 @@ const QList<Rule> &secretRules() {
 } // namespace
 
 Logger::RequestScope::RequestScope(const QString &requestId)
-    : m_previous(t_requestId) {
+    : m_previous(t_requestId)
+{
     t_requestId = requestId;
 }
 
-Logger::RequestScope::~RequestScope() {
+Logger::RequestScope::~RequestScope()
+{
     t_requestId = m_previous;
 }
 
-bool Logger::install(const QString &level) {
+bool Logger::install(const QString &level)
+{
     const QString normalized = level.trimmed().toLower();
     bool known = true;
     QString rules;
@@ -213,11 +223,13 @@ bool Logger::install(const QString &level) {
     return known;
 }
 
-QString Logger::currentRequestId() {
+QString Logger::currentRequestId()
+{
     return t_requestId;
 }
 
-QString Logger::mask(const QString &text) {
+QString Logger::mask(const QString &text)
+{
     if (text.isEmpty())
         return text;
     QString out = text;
@@ -249,20 +261,23 @@ QString Logger::mask(const QString &text) {
     return out;
 }
 
-void Logger::setSinkForTesting(std::function<void(const QByteArray &line)> sink) {
+void Logger::setSinkForTesting(std::function<void(const QByteArray &line)> sink)
+{
     SinkState &state = sinkState();
     QMutexLocker locker(&state.mutex);
     state.sink = std::move(sink);
 }
 
 void Logger::handleMessage(QtMsgType type, const QMessageLogContext &context,
-                           const QString &message) {
+                           const QString &message)
+{
     // Qt itself diverts messages raised inside a handler (from a regular expression or a sink)
     // to its default output, so this never re-enters while the sink mutex is held.
     write(formatLine(type, context.category, mask(message)));
 }
 
-QByteArray Logger::formatLine(QtMsgType type, const char *category, const QString &message) {
+QByteArray Logger::formatLine(QtMsgType type, const char *category, const QString &message)
+{
     QByteArray line;
     line.reserve(128 + message.size());
     line += "{\"ts\":";
@@ -281,7 +296,8 @@ QByteArray Logger::formatLine(QtMsgType type, const char *category, const QStrin
     return line;
 }
 
-void Logger::write(const QByteArray &line) {
+void Logger::write(const QByteArray &line)
+{
     SinkState &state = sinkState();
     QMutexLocker locker(&state.mutex);
     if (state.sink) {

@@ -404,7 +404,7 @@ void ApiRoutes::patchConversation(const HttpRequest &request, const HttpResponde
     }
     QList<FieldError> errors;
     ConversationPatch patch;
-    static const QStringList known{QStringLiteral("status"), QStringLiteral("ai_mode"),
+    static const QStringList known{QStringLiteral("status"),   QStringLiteral("ai_mode"),
                                    QStringLiteral("priority"), QStringLiteral("labels"),
                                    QStringLiteral("assignee"), QStringLiteral("flagged")};
     for (auto it = body->begin(); it != body->end(); ++it) {
@@ -536,7 +536,8 @@ void ApiRoutes::listChannels(const HttpRequest &, const HttpResponder &responder
     const auto statuses = m_engine->channelStatuses();
     for (const ChannelStatus &status : statuses) {
         auto time = [](const QDateTime &at) {
-            return at.isValid() ? QJsonValue(MessageCodec::timestamp(at)) : QJsonValue(QJsonValue::Null);
+            return at.isValid() ? QJsonValue(MessageCodec::timestamp(at))
+                                : QJsonValue(QJsonValue::Null);
         };
         data.append(QJsonObject{
             {QStringLiteral("name"), status.name},

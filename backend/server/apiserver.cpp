@@ -91,7 +91,8 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
         m_metricsServer = new HttpServer;
         m_routes->installMetricsOnly(*m_metricsServer);
         m_metricsServer->moveToThread(m_thread.get());
-        QObject::connect(m_thread.get(), &QThread::finished, m_metricsServer, &QObject::deleteLater);
+        QObject::connect(m_thread.get(), &QThread::finished, m_metricsServer,
+                         &QObject::deleteLater);
     }
     m_thread->start();
 
@@ -109,7 +110,8 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
                 if (listening)
                     m_metricsPort = m_metricsServer->port();
                 else
-                    error = QStringLiteral("metrics port %1: %2").arg(settings.metricsPort).arg(error);
+                    error =
+                        QStringLiteral("metrics port %1: %2").arg(settings.metricsPort).arg(error);
             }
         },
         Qt::BlockingQueuedConnection);

@@ -42,7 +42,7 @@ private:
     std::unique_ptr<QThread, ThreadStopper> m_thread;
     HttpServer *m_server = nullptr;        // lives on m_thread
     HttpServer *m_metricsServer = nullptr; // only with a dedicated [metrics] port
-    ApiRoutes *m_routes = nullptr;  // lives on m_thread
+    ApiRoutes *m_routes = nullptr;         // lives on m_thread
     quint16 m_port = 0;
     quint16 m_metricsPort = 0;
     QString m_generatedTokenPath;

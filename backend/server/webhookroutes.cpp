@@ -16,8 +16,7 @@ namespace relaydesk {
 WebhookRoutes::WebhookRoutes(Engine *engine, QObject *parent)
     : QObject(parent)
     , m_engine(engine)
-{
-}
+{}
 
 void WebhookRoutes::install(HttpServer &server)
 {
@@ -33,16 +32,19 @@ void WebhookRoutes::install(HttpServer &server)
 
 QJsonObject WebhookRoutes::loggableHeaders(const HttpRequest &request)
 {
-    static const QList<QByteArray> secret{"authorization", "cookie", "x-twilio-signature",
-                                          "x-telegram-bot-api-secret-token", "x-signature-ed25519",
+    static const QList<QByteArray> secret{"authorization",
+                                          "cookie",
+                                          "x-twilio-signature",
+                                          "x-telegram-bot-api-secret-token",
+                                          "x-signature-ed25519",
                                           "webhook-signature",
                                           "x-twilio-email-event-webhook-signature"};
     QJsonObject headers;
     for (const auto &[name, value] : request.headers()) {
         const QByteArray lower = name.toLower();
-        headers.insert(QString::fromLatin1(lower),
-                       secret.contains(lower) ? QStringLiteral("[redacted]")
-                                              : QString::fromUtf8(value.left(512)));
+        headers.insert(QString::fromLatin1(lower), secret.contains(lower)
+                                                       ? QStringLiteral("[redacted]")
+                                                       : QString::fromUtf8(value.left(512)));
     }
     return headers;
 }
@@ -89,9 +91,9 @@ void WebhookRoutes::generic(const HttpRequest &request, const HttpResponder &res
     }
     const QByteArray id = request.header("webhook-id");
     const WebhookSigner signer(*secret);
-    if (id.isEmpty()
-        || !signer.verify(id, request.header("webhook-timestamp"), request.body(),
-                          request.header("webhook-signature"), settings.webhookToleranceSeconds)) {
+    if (id.isEmpty() ||
+        !signer.verify(id, request.header("webhook-timestamp"), request.body(),
+                       request.header("webhook-signature"), settings.webhookToleranceSeconds)) {
         rejectUnverified(request, responder, channel,
                          QStringLiteral("missing or invalid webhook-signature, or a timestamp "
                                         "outside the tolerance"),
@@ -118,7 +120,8 @@ void WebhookRoutes::generic(const HttpRequest &request, const HttpResponder &res
     message.value().clientMessageId = channel + QLatin1Char(':') + QString::fromUtf8(id);
     message.value().metadata.insert(QStringLiteral("webhook_source"), source);
     m_engine->ingest(message.value())
-        .then(this, [this, request, responder, channel, timer](const Outcome<IngestResult> &result) {
+        .then(this, [this, request, responder, channel,
+                     timer](const Outcome<IngestResult> &result) {
             if (!result.isOk()) {
                 const Problem problem = Problem::fromError(result.error());
                 log(request, channel, problem.status(), true, result.error().message, timer);
@@ -128,11 +131,11 @@ void WebhookRoutes::generic(const HttpRequest &request, const HttpResponder &res
             log(request, channel, 202, true,
                 result.value().duplicate ? QStringLiteral("duplicate") : QStringLiteral("accepted"),
                 timer);
-            responder.sendJson(202, QJsonObject{{QStringLiteral("id"), result.value().messageId},
-                                                {QStringLiteral("conversation_id"),
-                                                 result.value().conversationId},
-                                                {QStringLiteral("status"), QStringLiteral("queued")},
-                                                {QStringLiteral("duplicate"), result.value().duplicate}});
+            responder.sendJson(
+                202, QJsonObject{{QStringLiteral("id"), result.value().messageId},
+                                 {QStringLiteral("conversation_id"), result.value().conversationId},
+                                 {QStringLiteral("status"), QStringLiteral("queued")},
+                                 {QStringLiteral("duplicate"), result.value().duplicate}});
         });
 }
 

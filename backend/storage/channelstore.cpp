@@ -12,14 +12,14 @@ namespace relaydesk {
 
 ChannelStore::ChannelStore(QSqlDatabase db)
     : m_db(std::move(db))
-{
-}
+{}
 
 Outcome<bool> ChannelStore::claimReceipt(const QString &key)
 {
     const QString sql =
         Database::dialect(m_db) == SqlDialect::Sqlite
-            ? QStringLiteral("INSERT OR IGNORE INTO webhook_receipts (key, received_at) VALUES (?, ?)")
+            ? QStringLiteral(
+                  "INSERT OR IGNORE INTO webhook_receipts (key, received_at) VALUES (?, ?)")
             : QStringLiteral("INSERT INTO webhook_receipts (key, received_at) VALUES (?, ?) ON "
                              "CONFLICT (key) DO NOTHING");
     auto query = Database::exec(m_db, sql, {key, Clock::now().toMSecsSinceEpoch()});

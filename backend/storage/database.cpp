@@ -131,8 +131,8 @@ Outcome<QSqlQuery> Database::exec(const QSqlDatabase &db, const QString &sql,
     for (const QVariant &value : values) {
         // A null QString would bind as SQL NULL; our text columns mean "empty" by it. Real NULLs
         // are passed as a QVariant without a value.
-        if (!value.isNull() && value.metaType() == QMetaType::fromType<QString>()
-            && value.toString().isNull())
+        if (!value.isNull() && value.metaType() == QMetaType::fromType<QString>() &&
+            value.toString().isNull())
             query.addBindValue(QStringLiteral(""));
         else
             query.addBindValue(value);
@@ -148,7 +148,9 @@ Error Database::errorFrom(const QSqlQuery &query, const QString &what)
     const bool sqlite = query.driver() && query.driver()->dbmsType() == QSqlDriver::SQLite;
     if (sqlite ? isSqliteUnavailable(error) : isConnectionError(error))
         return Error{ErrorKind::Unavailable,
-                     QStringLiteral("database unavailable: %1").arg(error.text()), {}, 2};
+                     QStringLiteral("database unavailable: %1").arg(error.text()),
+                     {},
+                     2};
     return Error{ErrorKind::Internal,
                  QStringLiteral("database error in \"%1\": %2").arg(what, error.text()),
                  {},
@@ -162,7 +164,8 @@ bool Database::isSqliteUnavailable(const QSqlError &error)
     // cannot open.
     bool numeric = false;
     const int code = error.nativeErrorCode().toInt(&numeric) & 0xFF;
-    return numeric && (code == 5 || code == 6 || code == 8 || code == 10 || code == 13 || code == 14);
+    return numeric &&
+           (code == 5 || code == 6 || code == 8 || code == 10 || code == 13 || code == 14);
 }
 
 bool Database::isConnectionError(const QSqlError &error)
@@ -171,11 +174,11 @@ bool Database::isConnectionError(const QSqlError &error)
         return true;
     const QString text = error.databaseText() + error.driverText();
     // libpq reports a dropped server as a statement error; SQLite reports a locked file.
-    return text.contains(QLatin1String("server closed the connection"))
-           || text.contains(QLatin1String("no connection to the server"))
-           || text.contains(QLatin1String("terminating connection"))
-           || text.contains(QLatin1String("could not connect"))
-           || text.contains(QLatin1String("database is locked"));
+    return text.contains(QLatin1String("server closed the connection")) ||
+           text.contains(QLatin1String("no connection to the server")) ||
+           text.contains(QLatin1String("terminating connection")) ||
+           text.contains(QLatin1String("could not connect")) ||
+           text.contains(QLatin1String("database is locked"));
 }
 
 } // namespace relaydesk

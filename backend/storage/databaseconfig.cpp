@@ -23,13 +23,11 @@ Outcome<DatabaseConfig> DatabaseConfig::fromUrl(const QString &url, const QStrin
         return config;
     }
     const QUrl parsed(url, QUrl::StrictMode);
-    if (!parsed.isValid()
-        || (parsed.scheme() != QLatin1String("postgresql")
-            && parsed.scheme() != QLatin1String("postgres"))) {
+    if (!parsed.isValid() || (parsed.scheme() != QLatin1String("postgresql") &&
+                              parsed.scheme() != QLatin1String("postgres"))) {
         return Outcome<DatabaseConfig>::failure(
-            ErrorKind::Invalid,
-            QStringLiteral("database url must be sqlite:///path or "
-                           "postgresql://user:password@host:port/database"));
+            ErrorKind::Invalid, QStringLiteral("database url must be sqlite:///path or "
+                                               "postgresql://user:password@host:port/database"));
     }
     config.dialect = SqlDialect::Postgresql;
     config.host = parsed.host().isEmpty() ? QStringLiteral("localhost") : parsed.host();

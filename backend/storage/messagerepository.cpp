@@ -42,8 +42,7 @@ Message fromRow(const QSqlQuery &q)
 
 MessageRepository::MessageRepository(QSqlDatabase db)
     : m_db(std::move(db))
-{
-}
+{}
 
 Outcome<Done> MessageRepository::insert(const Message &m)
 {
@@ -57,7 +56,8 @@ Outcome<Done> MessageRepository::insert(const Message &m)
          toString(m.authorKind), m.authorId, m.userId, m.threadId, m.content,
          SqlCodec::fromAttachments(m.attachments), int(m.priority),
          SqlCodec::fromMetadata(m.metadata),
-         m.clientMessageId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(m.clientMessageId),
+         m.clientMessageId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                     : QVariant(m.clientMessageId),
          m.createdAt.toMSecsSinceEpoch()});
     if (!query.isOk())
         return query.error();
@@ -101,9 +101,10 @@ Outcome<QList<MessageEvent>> MessageRepository::events(const QString &messageId)
     QList<MessageEvent> events;
     while (query.value().next()) {
         const QSqlQuery &q = query.value();
-        events.append(MessageEvent{q.value(0).toString(), q.value(1).toString(),
-                                   parseEventType(q.value(2).toString()).value_or(EventType::Queued),
-                                   q.value(3).toString(), SqlCodec::dateTime(q.value(4))});
+        events.append(
+            MessageEvent{q.value(0).toString(), q.value(1).toString(),
+                         parseEventType(q.value(2).toString()).value_or(EventType::Queued),
+                         q.value(3).toString(), SqlCodec::dateTime(q.value(4))});
     }
     return events;
 }
@@ -151,8 +152,9 @@ Outcome<Page<Message>> MessageRepository::list(const MessageFilter &filter)
 Outcome<QList<Message>> MessageRepository::recent(const QString &conversationId, int limit)
 {
     auto query = Database::exec(m_db,
-                                kSelect + QStringLiteral(" WHERE m.conversation_id = ? ORDER BY "
-                                                         "m.id DESC LIMIT ") +
+                                kSelect +
+                                    QStringLiteral(" WHERE m.conversation_id = ? ORDER BY "
+                                                   "m.id DESC LIMIT ") +
                                     QString::number(std::max(1, limit)),
                                 {conversationId});
     if (!query.isOk())

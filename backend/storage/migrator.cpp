@@ -14,8 +14,7 @@ namespace relaydesk {
 Migrator::Migrator(QSqlDatabase db)
     : m_db(std::move(db))
     , m_migrations(embeddedMigrations(Database::dialect(m_db)))
-{
-}
+{}
 
 QList<Migration> Migrator::embeddedMigrations(SqlDialect dialect)
 {
@@ -55,8 +54,9 @@ QStringList Migrator::splitStatements(const QString &sql)
         current += line + QLatin1Char('\n');
         if (trimmed.startsWith(QLatin1String("CREATE TRIGGER"), Qt::CaseInsensitive))
             inTrigger = true;
-        const bool ends = inTrigger ? trimmed.compare(QLatin1String("END;"), Qt::CaseInsensitive) == 0
-                                    : trimmed.endsWith(QLatin1Char(';'));
+        const bool ends = inTrigger
+                              ? trimmed.compare(QLatin1String("END;"), Qt::CaseInsensitive) == 0
+                              : trimmed.endsWith(QLatin1Char(';'));
         if (ends) {
             statements << current.trimmed();
             current.clear();
@@ -104,11 +104,11 @@ Outcome<Done> Migrator::ensureTable()
             return result.error();
         }
         if (!m_db.commit())
-            return Error{ErrorKind::Unavailable,
-                         QStringLiteral("cannot create schema_migrations: %1")
-                             .arg(m_db.lastError().text()),
-                         {},
-                         1};
+            return Error{
+                ErrorKind::Unavailable,
+                QStringLiteral("cannot create schema_migrations: %1").arg(m_db.lastError().text()),
+                {},
+                1};
         return Done{};
     }
     if (!result.isOk())
@@ -136,9 +136,9 @@ Outcome<int> Migrator::migrate()
         // On SQLite the write lock is taken up front (IMMEDIATE) so a second process starting
         // beside us waits its turn (busy_timeout) instead of failing when its read snapshot
         // turns stale at the first CREATE.
-        const bool begun =
-            postgres ? m_db.transaction()
-                     : Database::exec(m_db, QStringLiteral("BEGIN IMMEDIATE")).isOk();
+        const bool begun = postgres
+                               ? m_db.transaction()
+                               : Database::exec(m_db, QStringLiteral("BEGIN IMMEDIATE")).isOk();
         if (!begun)
             return Error{ErrorKind::Unavailable,
                          QStringLiteral("cannot begin migration: %1").arg(m_db.lastError().text()),
@@ -187,7 +187,8 @@ Outcome<int> Migrator::migrate()
         }
         auto record = Database::exec(
             m_db,
-            QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+            QStringLiteral(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
             {migration.version, migration.name, QDateTime::currentMSecsSinceEpoch()});
         if (!record.isOk())
             return rollback(record.error());

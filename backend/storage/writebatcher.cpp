@@ -11,10 +11,12 @@ namespace relaydesk {
 WriteBatcher::WriteBatcher(DatabaseConfig config, Options options)
     : m_config(std::move(config))
     , m_options(options)
-{
-}
+{}
 
-WriteBatcher::~WriteBatcher() { stop(); }
+WriteBatcher::~WriteBatcher()
+{
+    stop();
+}
 
 void WriteBatcher::start()
 {
@@ -60,8 +62,8 @@ void WriteBatcher::enqueue(Operation operation)
     QMutexLocker lock(&m_mutex);
     if (!m_running || m_stopping) {
         lock.unlock();
-        operation.settle(Error{ErrorKind::Unavailable,
-                               QStringLiteral("the storage writer is shutting down"), {}, 1});
+        operation.settle(Error{
+            ErrorKind::Unavailable, QStringLiteral("the storage writer is shutting down"), {}, 1});
         return;
     }
     m_queue.push_back(std::move(operation));
@@ -123,7 +125,9 @@ void WriteBatcher::runBatch(std::vector<Operation> &batch)
         const QSqlError sqlError = db.lastError();
         Database::reset(m_config);
         failAll(Error{ErrorKind::Unavailable,
-                      QStringLiteral("database unavailable: %1").arg(sqlError.text()), {}, 2});
+                      QStringLiteral("database unavailable: %1").arg(sqlError.text()),
+                      {},
+                      2});
         return;
     }
 
@@ -150,8 +154,10 @@ void WriteBatcher::runBatch(std::vector<Operation> &batch)
         if (Database::isConnectionError(sqlError))
             Database::reset(m_config);
         failAll(Error{Database::isConnectionError(sqlError) ? ErrorKind::Unavailable
-                                                              : ErrorKind::Internal,
-                      QStringLiteral("commit failed: %1").arg(sqlError.text()), {}, 1});
+                                                            : ErrorKind::Internal,
+                      QStringLiteral("commit failed: %1").arg(sqlError.text()),
+                      {},
+                      1});
         return;
     }
     {
