@@ -14,7 +14,8 @@
 
 using namespace relaydesk;
 
-class TstLogger : public QObject {
+class TstLogger : public QObject
+{
     Q_OBJECT
 
 private slots:
@@ -42,7 +43,8 @@ private:
     QList<QByteArray> m_lines;
 };
 
-void TstLogger::init() {
+void TstLogger::init()
+{
     {
         QMutexLocker locker(&m_mutex);
         m_lines.clear();
@@ -54,11 +56,13 @@ void TstLogger::init() {
     QVERIFY(Logger::install(QStringLiteral("debug")));
 }
 
-void TstLogger::cleanup() {
+void TstLogger::cleanup()
+{
     Logger::setSinkForTesting({});
 }
 
-QList<QJsonObject> TstLogger::objects() const {
+QList<QJsonObject> TstLogger::objects() const
+{
     QMutexLocker locker(&m_mutex);
     QList<QJsonObject> result;
     for (const QByteArray &line : m_lines) {
@@ -73,7 +77,8 @@ QList<QJsonObject> TstLogger::objects() const {
     return result;
 }
 
-void TstLogger::jsonShape() {
+void TstLogger::jsonShape()
+{
     const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
     qCInfo(lcEngine) << "pipeline started";
     const QDateTime after = QDateTime::currentDateTimeUtc().addMSecs(1);
@@ -104,7 +109,8 @@ void TstLogger::jsonShape() {
         "\"level\":\"info\",\"category\":\"relaydesk.engine\",\"msg\":\"pipeline started\"}"));
 }
 
-void TstLogger::levelNames() {
+void TstLogger::levelNames()
+{
     qCDebug(lcStorage, "d");
     qCInfo(lcServer, "i");
     qCWarning(lcChannels, "w");
@@ -124,7 +130,8 @@ void TstLogger::levelNames() {
     QCOMPARE(lcUi().categoryName(), "relaydesk.ui");
 }
 
-void TstLogger::defaultCategory() {
+void TstLogger::defaultCategory()
+{
     qInfo("plain qInfo");
     qDebug("plain qDebug");
     const QList<QJsonObject> logged = objects();
@@ -133,7 +140,8 @@ void TstLogger::defaultCategory() {
     QCOMPARE(logged.at(1).value(QStringLiteral("level")).toString(), QStringLiteral("debug"));
 }
 
-void TstLogger::jsonEscaping() {
+void TstLogger::jsonEscaping()
+{
     const QString tricky = QStringLiteral("quote \" backslash \\ newline \n tab \t cr \r "
                                           "bell \x07 unicode caf\u00e9 \u2713 \U0001F600");
     qCWarning(lcApp).noquote() << tricky;
@@ -142,7 +150,8 @@ void TstLogger::jsonEscaping() {
     QCOMPARE(logged.constFirst().value(QStringLiteral("msg")).toString(), tricky);
 }
 
-void TstLogger::levelFiltering_data() {
+void TstLogger::levelFiltering_data()
+{
     QTest::addColumn<QString>("level");
     QTest::addColumn<QStringList>("expected");
     const QString d = QStringLiteral("debug"), i = QStringLiteral("info"),
@@ -155,7 +164,8 @@ void TstLogger::levelFiltering_data() {
     QTest::newRow("error") << e << QStringList{e};
 }
 
-void TstLogger::levelFiltering() {
+void TstLogger::levelFiltering()
+{
     QFETCH(QString, level);
     QFETCH(QStringList, expected);
     QVERIFY(Logger::install(level));
@@ -173,7 +183,8 @@ void TstLogger::levelFiltering() {
     QVERIFY(!qtCategory.isDebugEnabled());
 }
 
-void TstLogger::unknownLevelFallsBackToInfo() {
+void TstLogger::unknownLevelFallsBackToInfo()
+{
     QVERIFY(!Logger::install(QStringLiteral("verbose")));
     qCDebug(lcEngine, "hidden");
     qCInfo(lcEngine, "shown");
@@ -185,7 +196,8 @@ void TstLogger::unknownLevelFallsBackToInfo() {
     QCOMPARE(logged.at(1).value(QStringLiteral("msg")).toString(), QStringLiteral("shown"));
 }
 
-void TstLogger::requestIdScope() {
+void TstLogger::requestIdScope()
+{
     QVERIFY(Logger::currentRequestId().isEmpty());
     qCInfo(lcServer, "before");
     {
@@ -215,7 +227,8 @@ void TstLogger::requestIdScope() {
     QVERIFY(!logged.at(4).contains(QStringLiteral("request_id")));
 }
 
-void TstLogger::requestIdIsPerThread() {
+void TstLogger::requestIdIsPerThread()
+{
     Logger::RequestScope scope(QStringLiteral("main-thread-request"));
     QString seenInThread = QStringLiteral("unset");
     std::unique_ptr<QThread> thread(QThread::create([&seenInThread] {
@@ -233,7 +246,8 @@ void TstLogger::requestIdIsPerThread() {
              QStringLiteral("worker-request"));
 }
 
-void TstLogger::mask_data() {
+void TstLogger::mask_data()
+{
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected");
     auto row = [](const char *name, const char *input, const char *expected) {
@@ -285,7 +299,8 @@ void TstLogger::mask_data() {
         "from +*********67 <b***@example.org> auth Bearer ***");
 }
 
-void TstLogger::mask() {
+void TstLogger::mask()
+{
     QFETCH(QString, input);
     QFETCH(QString, expected);
     QCOMPARE(Logger::mask(input), expected);
@@ -293,7 +308,8 @@ void TstLogger::mask() {
     QCOMPARE(Logger::mask(expected), expected);
 }
 
-void TstLogger::noPiiSurvives() {
+void TstLogger::noPiiSurvives()
+{
     const QStringList secrets{
         QStringLiteral("+15551234567"),
         QStringLiteral("5551234567"),
@@ -329,7 +345,8 @@ void TstLogger::noPiiSurvives() {
     QVERIFY(m_lines.at(1).contains("j***@example.com"));
 }
 
-void TstLogger::linesFromManyThreadsStayWhole() {
+void TstLogger::linesFromManyThreadsStayWhole()
+{
     constexpr int threadCount = 4;
     constexpr int perThread = 200;
     std::vector<std::unique_ptr<QThread>> threads;
@@ -351,7 +368,8 @@ void TstLogger::linesFromManyThreadsStayWhole() {
     }
 }
 
-void TstLogger::loggingFromInsideTheSinkDoesNotDeadlock() {
+void TstLogger::loggingFromInsideTheSinkDoesNotDeadlock()
+{
     int calls = 0;
     Logger::setSinkForTesting([&calls](const QByteArray &) {
         ++calls;
