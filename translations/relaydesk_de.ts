@@ -1309,6 +1309,10 @@ Nachrichten von Kunden erscheinen hier, sobald sie eintreffen.</translation>
         <source>Window layout reset.</source>
         <translation>Fensteranordnung zurückgesetzt.</translation>
     </message>
+    <message>
+        <source>%1 urgent messages, the newest from %2</source>
+        <translation>%1 dringende Nachrichten, die neueste von %2</translation>
+    </message>
 </context>
 <context>
     <name>relaydesk::ui::MessageBubble</name>

@@ -289,29 +289,33 @@ void HealthPanel::showProviders()
                                               : tr("Circuit closed");
             break;
         }
-        QStringList detail{provider.model};
+        // First line: the model and its circuit; second line: today's usage.
+        QStringList circuit{provider.model};
         if (breaker.windowCalls > 0)
-            detail << tr("%1 of the last %2 calls failed")
-                          .arg(breaker.windowFailures)
-                          .arg(breaker.windowCalls);
+            circuit << tr("%1 of the last %2 calls failed")
+                           .arg(breaker.windowFailures)
+                           .arg(breaker.windowCalls);
+        circuit.removeAll(QString());
+        QStringList today;
         const auto usage = m_usage.constFind(provider.name);
         if (usage != m_usage.cend()) {
             const double errorRate = usage->requests > 0
                                          ? 100.0 * double(usage->failures) / double(usage->requests)
                                          : 0.0;
-            detail << (usage->requests == 1
-                           ? tr("Today: 1 call")
-                           : tr("Today: %1 calls").arg(locale.toString(usage->requests)))
-                   << tr("%1% errors").arg(locale.toString(errorRate, 'f', 1))
-                   << tr("avg %1 ms").arg(locale.toString(usage->averageLatencyMs))
-                   << tr("%1 tokens").arg(locale.toString(usage->inputTokens + usage->outputTokens))
-                   << tr("cost %1").arg(locale.toString(usage->cost, 'f', 4));
+            today << (usage->requests == 1
+                          ? tr("Today: 1 call")
+                          : tr("Today: %1 calls").arg(locale.toString(usage->requests)))
+                  << tr("%1% errors").arg(locale.toString(errorRate, 'f', 1))
+                  << tr("avg %1 ms").arg(locale.toString(usage->averageLatencyMs))
+                  << tr("%1 tokens").arg(locale.toString(usage->inputTokens + usage->outputTokens))
+                  << tr("cost %1").arg(locale.toString(usage->cost, 'f', 4));
         } else {
-            detail << tr("No calls today");
+            today << tr("No calls today");
         }
-        detail.removeAll(QString());
-        setCard(card(QStringLiteral("ai:") + provider.name, provider.name), level, state,
-                detail.join(QStringLiteral("  ·  ")), QString());
+        const QString detail = circuit.join(QStringLiteral("  ·  ")) + QLatin1Char('\n') +
+                               today.join(QStringLiteral("  ·  "));
+        setCard(card(QStringLiteral("ai:") + provider.name, provider.name), level, state, detail,
+                QString());
     }
 }
 

@@ -233,9 +233,10 @@ void MainWindow::createActions()
     const QList<Priority> levels{Priority::Low, Priority::Normal, Priority::High, Priority::Urgent};
     for (int i = 0; i < levels.size(); ++i) {
         const Priority priority = levels.at(i);
-        QAction *action = makeAction(QStringLiteral("priority%1Action").arg(i + 1),
-                                     tr("Set priority: %1").arg(DisplayNames::priority(priority)),
-                                     {QKeySequence(Qt::Key_1 + i)});
+        QAction *action =
+            makeAction(QStringLiteral("priority%1Action").arg(i + 1),
+                       tr("Set priority: %1").arg(DisplayNames::priorityShort(priority)),
+                       {QKeySequence(Qt::Key_1 + i)});
         connect(action, &QAction::triggered, this,
                 [this, priority] { m_context->setPriority(priority); });
         priorities << action;
@@ -402,6 +403,10 @@ void MainWindow::createStatusBar()
     connect(m_engine, &Engine::queueChanged, this, kick);
     connect(m_engine, &Engine::messageAdded, this, kick);
     connect(m_engine, &Engine::messageAdded, this, &MainWindow::notifyIfUrgent);
+    m_urgentKick = new QTimer(this);
+    m_urgentKick->setSingleShot(true);
+    m_urgentKick->setInterval(500);
+    connect(m_urgentKick, &QTimer::timeout, this, &MainWindow::checkUrgentMessages);
     refreshStats();
 }
 
@@ -559,23 +564,51 @@ void MainWindow::updateUnread()
     }
 }
 
-void MainWindow::notifyIfUrgent(const QString &conversationId, const QString &messageId)
+void MainWindow::notifyIfUrgent(const QString &, const QString &messageId)
 {
     if (!m_tray || !QSettings().value(SettingsDialog::notifyKey(), true).toBool())
         return;
-    whenReady(
-        m_engine->read<Message>(
-            [messageId](QSqlDatabase &db) { return MessageRepository(db).get(messageId); }),
-        this, [this, conversationId](const Outcome<Message> &message) {
-            if (!message.isOk() || message.value().direction != Direction::Inbound ||
-                message.value().priority != Priority::Urgent || !m_tray)
-                return;
-            const Message &m = message.value();
-            m_tray->showMessage(
-                tr("Urgent message from %1 (%2)").arg(m.userId, DisplayNames::platform(m.platform)),
-                m.content.left(200), QSystemTrayIcon::Warning);
-            Q_UNUSED(conversationId)
-        });
+    // A burst of messages is read in one go, not one read each.
+    m_urgentCandidates.insert(messageId);
+    if (!m_urgentKick->isActive())
+        m_urgentKick->start();
+}
+
+void MainWindow::checkUrgentMessages()
+{
+    if (m_urgentCandidates.isEmpty() || !m_tray)
+        return;
+    QStringList ids(m_urgentCandidates.cbegin(), m_urgentCandidates.cend());
+    m_urgentCandidates.clear();
+    ids = ids.mid(0, kUrgentBatch);
+    whenReady(m_engine->read<QList<Message>>([ids](QSqlDatabase &db) -> Outcome<QList<Message>> {
+        MessageRepository messages(db);
+        QList<Message> urgent;
+        for (const QString &id : ids) {
+            auto message = messages.get(id);
+            if (!message.isOk()) {
+                if (message.error().kind == ErrorKind::NotFound)
+                    continue;
+                return message.error();
+            }
+            if (message.value().direction == Direction::Inbound &&
+                message.value().priority == Priority::Urgent)
+                urgent << message.value();
+        }
+        return urgent;
+    }),
+              this, [this](const Outcome<QList<Message>> &urgent) {
+                  if (!urgent.isOk() || urgent.value().isEmpty() || !m_tray)
+                      return;
+                  const Message &m = urgent.value().constLast();
+                  const QString title = urgent.value().size() == 1
+                                            ? tr("Urgent message from %1 (%2)")
+                                                  .arg(m.userId, DisplayNames::platform(m.platform))
+                                            : tr("%1 urgent messages, the newest from %2")
+                                                  .arg(urgent.value().size())
+                                                  .arg(m.userId);
+                  m_tray->showMessage(title, m.content.left(200), QSystemTrayIcon::Warning);
+              });
 }
 
 void MainWindow::showAbout()

@@ -4,6 +4,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <QSet>
 
 class QAction;
 class QDockWidget;
@@ -40,6 +41,8 @@ class MainWindow : public QMainWindow
 
 public:
     static constexpr int kStateVersion = 2;
+    // Messages checked for urgency per read after a burst.
+    static constexpr int kUrgentBatch = 200;
 
     // The engine must outlive the window.
     explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
@@ -103,6 +106,7 @@ private:
     void createTray();
     void updateUnread();
     void notifyIfUrgent(const QString &conversationId, const QString &messageId);
+    void checkUrgentMessages();
     QAction *makeAction(const QString &objectName, const QString &text,
                         const QList<QKeySequence> &keys, const QString &tip = {});
     void onConversationChanged(const QString &conversationId);
@@ -135,6 +139,8 @@ private:
     QTimer *m_statsTimer = nullptr;
     QTimer *m_statsKick = nullptr;
     QTimer *m_unreadKick = nullptr;
+    QTimer *m_urgentKick = nullptr;
+    QSet<QString> m_urgentCandidates;
     QSystemTrayIcon *m_tray = nullptr;
     QPointer<QWidget> m_openDialog;
     int m_unread = -1;
