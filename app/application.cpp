@@ -9,9 +9,12 @@
 
 #ifdef RELAYDESK_WITH_GUI
 #include "ui/mainwindow.h"
+#include "ui/secretstore.h"
 #include "ui/translations.h"
 #include <QApplication>
+#include <QEventLoop>
 #include <QMessageBox>
+#include <QTimer>
 #endif
 
 #include <QCommandLineParser>
@@ -31,6 +34,10 @@
 namespace relaydesk {
 
 namespace {
+
+#ifdef RELAYDESK_WITH_GUI
+constexpr int kKeychainTimeoutMs = 5000;
+#endif
 
 #ifdef Q_OS_UNIX
 int g_signalPipe[2] = {-1, -1};
@@ -192,8 +199,8 @@ void Application::startApi(bool required, QString *error, bool *ok)
         qCWarning(lcApp).noquote() << "HTTP API not available:" << *error;
         return;
     }
-    qCInfo(lcApp).noquote() << "HTTP API listening on"
-                            << QStringLiteral("%1:%2").arg(m_settings.listenHost).arg(port.value());
+    m_apiAddress = QStringLiteral("%1:%2").arg(m_settings.listenHost).arg(port.value());
+    qCInfo(lcApp).noquote() << "HTTP API listening on" << m_apiAddress;
     if (!m_api->generatedTokenPath().isEmpty())
         qCInfo(lcApp).noquote() << "no API token configured; generated one in"
                                 << m_api->generatedTokenPath();
@@ -222,6 +229,30 @@ int Application::startConsole()
 {
 #ifdef RELAYDESK_WITH_GUI
     ui::installTranslations();
+    // Keys saved from the settings dialog live in the system keychain; they fill what the
+    // command line, environment and config file left empty before the engine reads them.
+    QString keychainError;
+    {
+        ui::SecretStore store;
+        QEventLoop loop;
+        bool finished = false;
+        store.loadSettings(&m_settings, [&](const QStringList &applied, const QString &error) {
+            keychainError = error;
+            finished = true;
+            if (!applied.isEmpty())
+                qCInfo(lcApp).noquote()
+                    << "secrets from the system keychain:" << applied.join(QStringLiteral(", "));
+            loop.quit();
+        });
+        // A keychain daemon that never answers must not keep the console from opening.
+        QTimer::singleShot(kKeychainTimeoutMs, &loop, &QEventLoop::quit);
+        if (!finished)
+            loop.exec();
+        if (!finished)
+            keychainError = QObject::tr("the keychain did not answer");
+        if (!keychainError.isEmpty())
+            qCWarning(lcApp).noquote() << ui::SecretStore::fallbackMessage(keychainError);
+    }
     QString error;
     if (!startEngine(&error)) {
         QMessageBox::critical(nullptr, QObject::tr("Relaydesk"),
@@ -231,7 +262,10 @@ int Application::startConsole()
     bool ok = false;
     startApi(false, &error, &ok);
     auto window = std::make_unique<ui::MainWindow>(m_engine.get());
+    window->setApiAddress(ok ? m_apiAddress : QString());
     window->show();
+    if (!keychainError.isEmpty())
+        window->showStatus(ui::SecretStore::fallbackMessage(keychainError));
     const int code = m_app->exec();
     window.reset();
     shutdown();

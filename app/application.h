@@ -43,6 +43,8 @@ private:
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<ApiServer> m_api;
     bool m_headless = false;
+    // host:port while the API serves (the console's status bar shows it).
+    QString m_apiAddress;
 };
 
 } // namespace relaydesk

@@ -7,3 +7,6 @@ relaydesk_add_test(NAME tst_aiproviders LIBS relaydesk_ai relaydesk_fakes)
 relaydesk_add_test(NAME tst_providerrouter LIBS relaydesk_ai relaydesk_fakes)
 # End to end through the engine and the HTTP API.
 relaydesk_add_test(NAME tst_aipipeline LIBS relaydesk_server relaydesk_fakes)
+# A conversation's own provider chain and OpenAI moderation, through the engine and the API.
+relaydesk_add_test(NAME tst_aichain LIBS relaydesk_server relaydesk_fakes
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/testdatabase.cpp ${CMAKE_CURRENT_SOURCE_DIR}/testdatabase.h)

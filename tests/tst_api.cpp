@@ -61,6 +61,8 @@ private Q_SLOTS:
     void patchConversationAndValidation();
     void replyIsDelivered();
     void deadLetterCanBeRetried();
+    void deadLetterCanBeDiscarded();
+    void privateNotesAreKeptAndNeverSent();
     void metricsPrometheusAndJson();
     void restartKeepsEverything();
     void genericWebhookVerifiesAndDeduplicates();
@@ -687,6 +689,106 @@ void TestApi::deadLetterCanBeRetried()
     QCOMPARE(
         post(QStringLiteral("/api/v1/jobs/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9/retry"), {}).status,
         404);
+}
+
+void TestApi::deadLetterCanBeDiscarded()
+{
+    m_receiver->setHandler(
+        [](const RecordedRequest &) { return FakeResponse::json(400, R"({"error":"bad"})"); });
+    const QString conversationId =
+        post(QStringLiteral("/message"), inbound(QStringLiteral("gone"), QStringLiteral("hi")))
+            .json.value(QStringLiteral("conversation_id"))
+            .toString();
+    const QString messageId =
+        post(QStringLiteral("/api/v1/conversations/") + conversationId + QStringLiteral("/reply"),
+             QJsonObject{{QStringLiteral("content"), QStringLiteral("Never mind")}})
+            .json.value(QStringLiteral("id"))
+            .toString();
+    waitForMessageState(messageId, QStringLiteral("dead_lettered"));
+    const QJsonArray jobs =
+        get(QStringLiteral("/api/v1/jobs?state=dead")).json.value(QStringLiteral("data")).toArray();
+    QCOMPARE(jobs.size(), 1);
+    const QString jobId = jobs.first().toObject().value(QStringLiteral("id")).toString();
+
+    const Response discarded =
+        post(QStringLiteral("/api/v1/jobs/") + jobId + QStringLiteral("/discard"), {});
+    QCOMPARE(discarded.status, 200);
+    QCOMPARE(discarded.json.value(QStringLiteral("state")).toString(), QStringLiteral("discarded"));
+    QCOMPARE(discarded.json.value(QStringLiteral("message_id")).toString(), messageId);
+    // The dead letter is gone, the message says why it was never sent.
+    QVERIFY(get(QStringLiteral("/api/v1/jobs?state=dead"))
+                .json.value(QStringLiteral("data"))
+                .toArray()
+                .isEmpty());
+    const QJsonObject message = waitForMessageState(messageId, QStringLiteral("discarded"));
+    QCOMPARE(message.value(QStringLiteral("status")).toString(), QStringLiteral("discarded"));
+    // Gone jobs cannot be discarded or retried again.
+    const Response again =
+        post(QStringLiteral("/api/v1/jobs/") + jobId + QStringLiteral("/discard"), {});
+    QCOMPARE(again.status, 404);
+    QCOMPARE(again.header("content-type"), QByteArray("application/problem+json"));
+    QCOMPARE(post(QStringLiteral("/api/v1/jobs/") + jobId + QStringLiteral("/retry"), {}).status,
+             404);
+    QCOMPARE(post(QStringLiteral("/api/v1/jobs/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9/discard"), {})
+                 .status,
+             404);
+}
+
+void TestApi::privateNotesAreKeptAndNeverSent()
+{
+    m_receiver->setHandler(
+        [](const RecordedRequest &) { return FakeResponse::json(200, R"({"id":"ext-3"})"); });
+    const QString conversationId =
+        post(QStringLiteral("/message"), inbound(QStringLiteral("noted"), QStringLiteral("hi")))
+            .json.value(QStringLiteral("conversation_id"))
+            .toString();
+    const QString notesPath =
+        QStringLiteral("/api/v1/conversations/") + conversationId + QStringLiteral("/notes");
+    const Response created =
+        post(notesPath, QJsonObject{{QStringLiteral("content"), QStringLiteral("VIP, be kind")},
+                                    {QStringLiteral("author"), QStringLiteral("dana")}});
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.json.value(QStringLiteral("author")).toString(), QStringLiteral("dana"));
+    QCOMPARE(created.json.value(QStringLiteral("content")).toString(),
+             QStringLiteral("VIP, be kind"));
+    QCOMPARE(created.json.value(QStringLiteral("conversation_id")).toString(), conversationId);
+
+    // Validation names the field; an unknown conversation is a 404, both as problem+json.
+    const Response empty = post(notesPath, QJsonObject{{QStringLiteral("content"), QString()}});
+    QCOMPARE(empty.status, 422);
+    QVERIFY(empty.body.contains("content"));
+    const Response wrongType = post(notesPath, QJsonObject{{QStringLiteral("content"), 5}});
+    QCOMPARE(wrongType.status, 422);
+    const Response unknown =
+        post(QStringLiteral("/api/v1/conversations/01a206d6-3a63-77a1-ad96-fceb1fb9c8f9/notes"),
+             QJsonObject{{QStringLiteral("content"), QStringLiteral("lost")}});
+    QCOMPARE(unknown.status, 404);
+    QCOMPARE(unknown.header("content-type"), QByteArray("application/problem+json"));
+
+    // A reply queued after the note is delivered; the note never is.
+    const QString replyId =
+        post(QStringLiteral("/api/v1/conversations/") + conversationId + QStringLiteral("/reply"),
+             QJsonObject{{QStringLiteral("content"), QStringLiteral("How can I help?")}})
+            .json.value(QStringLiteral("id"))
+            .toString();
+    waitForMessageState(replyId, QStringLiteral("sent"));
+    bool replySent = false;
+    for (const RecordedRequest &sent : m_receiver->requests()) {
+        QVERIFY(!sent.body.contains("VIP, be kind"));
+        replySent |= sent.body.contains("How can I help?");
+    }
+    QVERIFY(replySent);
+
+    // The conversation's record carries the note apart from its messages.
+    const QJsonObject conversation =
+        get(QStringLiteral("/api/v1/conversations/") + conversationId).json;
+    const QJsonArray notes = conversation.value(QStringLiteral("notes")).toArray();
+    QCOMPARE(notes.size(), 1);
+    QCOMPARE(notes.first().toObject().value(QStringLiteral("content")).toString(),
+             QStringLiteral("VIP, be kind"));
+    for (const QJsonValue &message : conversation.value(QStringLiteral("messages")).toArray())
+        QVERIFY(message.toObject().value(QStringLiteral("content")).toString() !=
+                QStringLiteral("VIP, be kind"));
 }
 
 void TestApi::metricsPrometheusAndJson()

@@ -4,6 +4,7 @@
 // engine on SQLite and the real HTTP server, with FakeDiscordGateway delivering the customer's
 // messages, as tst_api does.
 #include "channels/discordchannel.h"
+#include "core/clock.h"
 #include "engine/engine.h"
 #include "fakes/fakediscordgateway.h"
 #include "fakes/fakediscordrest.h"
@@ -21,6 +22,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -183,6 +185,7 @@ private slots:
     // Engine + HTTP server + fakes.
     void interactionsAreVerifiedAndAcknowledged();
     void pingAndOtherInteractionTypes();
+    void replayedInteractionsAreNotProcessedTwice();
     void endToEndConversation();
     void sessionSurvivesEngineRestart();
     void deadLetterShowsDiscordsError();
@@ -946,6 +949,10 @@ void TestDiscordChannel::interactionsAreVerifiedAndAcknowledged()
     const QJsonObject vector = signatureVector();
     const QByteArray timestamp =
         vector.value(QStringLiteral("x_signature_timestamp")).toString().toLatin1();
+    // The recorded signature is from the past; stale timestamps are refused as replays, so
+    // the server's clock is moved to when it was signed.
+    Clock::setOffsetForTesting(timestamp.toLongLong() * 1000 - QDateTime::currentMSecsSinceEpoch());
+    const auto resetClock = qScopeGuard([] { Clock::setOffsetForTesting(0); });
     const QByteArray signature =
         vector.value(QStringLiteral("x_signature_ed25519")).toString().toLatin1();
     const QByteArray body =
@@ -1007,6 +1014,38 @@ void TestDiscordChannel::interactionsAreVerifiedAndAcknowledged()
                      QStringLiteral("[redacted]"));
     }
     QCOMPARE(rejected, 6);
+}
+
+void TestDiscordChannel::replayedInteractionsAreNotProcessedTwice()
+{
+    const SigningKey key;
+    DiscordSettings settings = discordSettings();
+    settings.publicKey = key.publicKeyHex();
+    startStack(settings);
+    const QByteArray body =
+        fixtureBytes(QStringLiteral("discord/interaction_signed_app_command.body.json"));
+    const QByteArray now = QByteArray::number(QDateTime::currentSecsSinceEpoch());
+    const QByteArray signature = key.signHex(now + body);
+
+    QCOMPARE(interaction(body, now, signature).status, 200);
+    QCOMPARE(customerMessages().size(), 1);
+    // The same signed request again (a replay within the tolerance): acknowledged, not stored
+    // a second time, because the interaction id is remembered.
+    QCOMPARE(interaction(body, now, signature).status, 200);
+    QCOMPARE(customerMessages().size(), 1);
+
+    // Correctly signed but outside the tolerance either way: refused as a replay.
+    const int tolerance = m_settings.webhookToleranceSeconds;
+    for (const qint64 skew : {-qint64(tolerance) - 5, qint64(tolerance) + 5}) {
+        const QByteArray stale = QByteArray::number(QDateTime::currentSecsSinceEpoch() + skew);
+        const Response refused = interaction(body, stale, key.signHex(stale + body));
+        QCOMPARE(refused.status, 401);
+        QVERIFY2(refused.json.value(QStringLiteral("detail"))
+                     .toString()
+                     .contains(QStringLiteral("X-Signature-Timestamp")),
+                 refused.body.constData());
+    }
+    QCOMPARE(customerMessages().size(), 1);
 }
 
 void TestDiscordChannel::pingAndOtherInteractionTypes()

@@ -1,10 +1,12 @@
 // The storage reads behind the console's inbox and retry actions: the filters, the sort orders
-// with their keyset cursors, and finding the dead letter of a message.
+// with their keyset cursors, finding and discarding the dead letter of a message, and the
+// private notes shown among a conversation's messages.
 
 #include "core/uuid7.h"
 #include "storage/conversationrepository.h"
 #include "storage/jobqueue.h"
 #include "storage/messagerepository.h"
+#include "storage/noterepository.h"
 #include "testdatabase.h"
 
 #include <QTest>
@@ -351,6 +353,87 @@ private slots:
         QVERIFY(queue.retry(first.value()).isOk());
         QVERIFY(!queue.deadFor(QStringLiteral("m1")).value().has_value());
         QVERIFY(queue.deadFor(QStringLiteral("m2")).value().has_value());
+    }
+
+    void discardRemovesOnlyDeadLetters_data() { TestDatabase::addBackendRows(); }
+    void discardRemovesOnlyDeadLetters()
+    {
+        RELAYDESK_TEST_DATABASE(db);
+        QVERIFY2(db.migrate(), qPrintable(db.errorString()));
+        JobQueue queue(db.connection());
+        auto doomed =
+            queue.enqueue(QStringLiteral("send"), QStringLiteral("m1"), {}, Priority::High, 1);
+        auto living =
+            queue.enqueue(QStringLiteral("send"), QStringLiteral("m2"), {}, Priority::Normal, 1);
+        QVERIFY(doomed.isOk() && living.isOk());
+        // A ready job may still succeed: refusing it is the point.
+        auto early = queue.discard(doomed.value());
+        QVERIFY(!early.isOk());
+        QCOMPARE(early.error().kind, ErrorKind::Conflict);
+        auto claimed = queue.claim(1, QStringLiteral("test"), 60);
+        QVERIFY(claimed.isOk());
+        QCOMPARE(claimed.value().size(), 1);
+        QCOMPARE(claimed.value().first().id, doomed.value());
+        QVERIFY(
+            queue.fail(doomed.value(), QStringLiteral("chat not found"), RetryPolicy{}).value());
+        QCOMPARE(queue.counts().value().total(QStringLiteral("dead")), 1);
+
+        auto discarded = queue.discard(doomed.value());
+        QVERIFY2(discarded.isOk(), qPrintable(discarded.error().message));
+        QCOMPARE(discarded.value().state, QStringLiteral("dead"));
+        QCOMPARE(discarded.value().lastError, QStringLiteral("chat not found"));
+        QCOMPARE(queue.counts().value().total(QStringLiteral("dead")), 0);
+        QCOMPARE(queue.get(doomed.value()).error().kind, ErrorKind::NotFound);
+        QVERIFY(!queue.deadFor(QStringLiteral("m1")).value().has_value());
+        QCOMPARE(queue.discard(doomed.value()).error().kind, ErrorKind::NotFound);
+        // The other job is untouched.
+        QCOMPARE(queue.get(living.value()).value().state, QStringLiteral("ready"));
+    }
+
+    void notesListInIdOrderFromAMessage_data() { TestDatabase::addBackendRows(); }
+    void notesListInIdOrderFromAMessage()
+    {
+        RELAYDESK_TEST_DATABASE(db);
+        QVERIFY2(db.migrate(), qPrintable(db.errorString()));
+        QVERIFY(seed(db));
+        const auto conversations =
+            ConversationRepository(db.connection()).list(ConversationFilter{});
+        QVERIFY(conversations.isOk());
+        const QString conversationId = conversations.value().items.first().id;
+        const QString otherId = conversations.value().items.last().id;
+        NoteRepository notes(db.connection());
+        QStringList ids;
+        for (const QString &text :
+             {QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third")}) {
+            const Note note{Uuid7::generate(), conversationId, QStringLiteral("dana"), text, kBase};
+            QVERIFY(notes.insert(note).isOk());
+            ids << note.id;
+        }
+        QVERIFY(
+            notes
+                .insert(Note{Uuid7::generate(), otherId, QString(), QStringLiteral("other"), kBase})
+                .isOk());
+        auto all = notes.forConversation(conversationId);
+        QVERIFY2(all.isOk(), qPrintable(all.error().message));
+        QCOMPARE(all.value().size(), 3);
+        QCOMPARE(all.value().at(0).content, QStringLiteral("first"));
+        QCOMPARE(all.value().at(2).content, QStringLiteral("third"));
+        QCOMPARE(all.value().at(0).author, QStringLiteral("dana"));
+        QCOMPARE(all.value().at(0).createdAt, kBase);
+        auto fromSecond = notes.forConversation(conversationId, ids.at(1));
+        QVERIFY(fromSecond.isOk());
+        QCOMPARE(fromSecond.value().size(), 2);
+        QCOMPARE(fromSecond.value().first().id, ids.at(1));
+        // A note is not a message: nothing that reads messages sees it.
+        auto recent = MessageRepository(db.connection()).recent(conversationId, 50);
+        QVERIFY(recent.isOk());
+        for (const Message &m : recent.value())
+            QVERIFY(!m.content.startsWith(QStringLiteral("first")));
+        // A note about a conversation that does not exist is refused by the database.
+        QVERIFY(!notes
+                     .insert(Note{Uuid7::generate(), QStringLiteral("nope"), QString(),
+                                  QStringLiteral("orphan"), kBase})
+                     .isOk());
     }
 };
 

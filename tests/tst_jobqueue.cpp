@@ -449,6 +449,73 @@ private slots:
     }
 
     // Several workers hammering one queue: every job is handed out exactly once.
+    void completeManyCompletesEveryChunk_data() { TestDatabase::addBackendRows(); }
+    void completeManyCompletesEveryChunk()
+    {
+        RELAYDESK_TEST_DATABASE(db);
+        QVERIFY2(db.migrate(), qPrintable(db.errorString()));
+        // 301 = 2 x 128 + 32 + 8 + 5 x 1: every chunk size completeMany uses, plus one job it
+        // must leave alone.
+        constexpr int kJobs = 301;
+        QSqlDatabase conn = db.connection();
+        JobQueue queue(conn);
+        QVERIFY(conn.transaction());
+        for (int i = 0; i < kJobs; ++i)
+            QVERIFY(!enqueueOrFail(queue, QStringLiteral("j"), Priority(i % 4)).isEmpty());
+        QVERIFY(conn.commit());
+        auto claimed = queue.claim(kJobs, QStringLiteral("worker"), 30);
+        QVERIFY2(claimed.isOk(), qPrintable(claimed.error().message));
+        QCOMPARE(int(claimed.value().size()), kJobs);
+        QStringList ids;
+        for (const Job &job : claimed.value())
+            ids << job.id;
+        const QString untouched = ids.takeLast();
+        auto done = queue.completeMany(ids);
+        QVERIFY2(done.isOk(), qPrintable(done.error().message));
+        auto counts = queue.counts();
+        QVERIFY(counts.isOk());
+        QCOMPARE(counts.value().total(QStringLiteral("done")), kJobs - 1);
+        QCOMPARE(counts.value().total(QStringLiteral("running")), 1);
+        QCOMPARE(queue.get(untouched).value().state, QStringLiteral("running"));
+        QVERIFY(!queue.get(ids.first()).value().leaseUntil.isValid());
+        QVERIFY(queue.completeMany({}).isOk());
+    }
+
+    // Database::run keeps prepared statements per connection: a nested run of the same SQL
+    // while the first still reads its rows must get its own statement, and a reset connection
+    // must not be left with statements of the closed one.
+    void cachedStatementsNestAndSurviveReset_data() { TestDatabase::addBackendRows(); }
+    void cachedStatementsNestAndSurviveReset()
+    {
+        RELAYDESK_TEST_DATABASE(db);
+        QVERIFY2(db.migrate(), qPrintable(db.errorString()));
+        JobQueue queue(db.connection());
+        const QString a = enqueueOrFail(queue, QStringLiteral("a"), Priority::Normal);
+        const QString b = enqueueOrFail(queue, QStringLiteral("b"), Priority::Normal);
+        const QString sql = QStringLiteral("SELECT kind FROM jobs WHERE id = ?");
+        QStringList seen;
+        auto outer = Database::run(db.connection(), sql, {a}, [&](QSqlQuery &q) {
+            QVERIFY(q.next());
+            auto inner = Database::run(db.connection(), sql, {b}, [&](QSqlQuery &n) {
+                QVERIFY(n.next());
+                seen << n.value(0).toString();
+            });
+            QVERIFY(inner.isOk());
+            seen << q.value(0).toString();
+        });
+        QVERIFY2(outer.isOk(), qPrintable(outer.error().message));
+        QCOMPARE(seen, (QStringList{QStringLiteral("b"), QStringLiteral("a")}));
+
+        Database::reset(db.config());
+        QString kind;
+        auto again = Database::run(db.connection(), sql, {b}, [&](QSqlQuery &q) {
+            if (q.next())
+                kind = q.value(0).toString();
+        });
+        QVERIFY2(again.isOk(), qPrintable(again.error().message));
+        QCOMPARE(kind, QStringLiteral("b"));
+    }
+
     void concurrentClaimersNeverShareAJob_data() { TestDatabase::addBackendRows(); }
     void concurrentClaimersNeverShareAJob()
     {

@@ -4,6 +4,7 @@
 // reply delivered to the fake -> delivered event -> visible in the conversation.
 #include "channels/ecdsaverifier.h"
 #include "channels/sendgridchannel.h"
+#include "core/clock.h"
 #include "engine/engine.h"
 #include "fakes/fakesendgrid.h"
 #include "observability/metricsregistry.h"
@@ -18,6 +19,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -130,6 +132,7 @@ private Q_SLOTS:
     // through the server
     void inboundWebhookStoresAndDeduplicates();
     void eventWebhookVerifiesTheFixtureSignature();
+    void replayedEventsAreIgnoredAndStaleOnesRefused();
     void endToEndConversation();
     void rejectedSendIsDeadLetteredAndRetryable();
     void rateLimitedSendIsRetried();
@@ -909,6 +912,42 @@ void TestSendGridChannel::inboundWebhookStoresAndDeduplicates()
         QVERIFY(!entry.verified);
 }
 
+void TestSendGridChannel::replayedEventsAreIgnoredAndStaleOnesRefused()
+{
+    startStack();
+    const QUrl events(url(QStringLiteral("/api/v1/webhooks/sendgrid/events")));
+    const QByteArray payload =
+        QJsonDocument(QJsonArray{m_fake->event(QStringLiteral("delivered"),
+                                               QStringLiteral("replay-test-message"),
+                                               QStringLiteral("customer@example.com"))})
+            .toJson(QJsonDocument::Compact) +
+        "\r\n";
+    const QByteArray now = QByteArray::number(QDateTime::currentSecsSinceEpoch());
+    const QByteArray signature = m_fake->sign(now, payload);
+
+    const FakeSendGrid::Answer first = m_fake->postSigned(events, payload, now, signature);
+    QCOMPARE(first.status, 200);
+    QCOMPARE(first.json().value(QStringLiteral("duplicates")).toInt(), 0);
+    // Replayed as captured, within the tolerance: the event id is remembered.
+    const FakeSendGrid::Answer replay = m_fake->postSigned(events, payload, now, signature);
+    QCOMPARE(replay.status, 200);
+    QCOMPARE(replay.json().value(QStringLiteral("duplicates")).toInt(), 1);
+
+    // Correctly signed, but older or newer than the tolerance: refused.
+    const int tolerance = m_settings.webhookToleranceSeconds;
+    for (const qint64 skew : {-qint64(tolerance) - 5, qint64(tolerance) + 5}) {
+        const QByteArray stale = QByteArray::number(QDateTime::currentSecsSinceEpoch() + skew);
+        const FakeSendGrid::Answer refused =
+            m_fake->postSigned(events, payload, stale, m_fake->sign(stale, payload));
+        QCOMPARE(refused.status, 401);
+        QVERIFY2(refused.json()
+                     .value(QStringLiteral("detail"))
+                     .toString()
+                     .contains(QStringLiteral("Timestamp")),
+                 refused.body.constData());
+    }
+}
+
 void TestSendGridChannel::eventWebhookVerifiesTheFixtureSignature()
 {
     const QJsonObject vector =
@@ -918,6 +957,10 @@ void TestSendGridChannel::eventWebhookVerifiesTheFixtureSignature()
     const QByteArray payload =
         fixtureBytes(QStringLiteral("sendgrid/event_webhook_signed_payload.bin"));
     const QByteArray timestamp = "1600112502";
+    // The recorded signature is from the past; stale timestamps are refused as replays, so
+    // the server's clock is moved to when it was signed.
+    Clock::setOffsetForTesting(timestamp.toLongLong() * 1000 - QDateTime::currentMSecsSinceEpoch());
+    const auto resetClock = qScopeGuard([] { Clock::setOffsetForTesting(0); });
     const QByteArray signature =
         vector.value(QStringLiteral("header_X-Twilio-Email-Event-Webhook-Signature"))
             .toString()

@@ -316,6 +316,8 @@ port = 9000
                                     "thread_pool_size = 4\n"
                                     "public_url = \"https://desk.example.com\"\n"
                                     "max_body_bytes = 4096\n"
+                                    "max_header_bytes = 8192\n"
+                                    "idle_timeout_seconds = 15\n"
                                     "[database]\n"
                                     "url = \"postgresql://relay:pw@db.internal:5432/relaydesk\"\n"
                                     "max_connections = 7\n"
@@ -358,6 +360,8 @@ port = 9000
         QCOMPARE(s.threadPoolSize, 4);
         QCOMPARE(s.publicUrl, QStringLiteral("https://desk.example.com"));
         QCOMPARE(s.maxBodyBytes, qint64(4096));
+        QCOMPARE(s.maxHeaderBytes, qint64(8192));
+        QCOMPARE(s.idleTimeoutSeconds, 15);
         QCOMPARE(s.databaseUrl, QStringLiteral("postgresql://relay:pw@db.internal:5432/relaydesk"));
         QCOMPARE(s.maxConnections, 7);
         QCOMPARE(s.queueSize, 50);
@@ -1400,6 +1404,8 @@ default_mode = "yolo"
         QCOMPARE(s.publicUrl, d.publicUrl);
         QCOMPARE(s.threadPoolSize, d.threadPoolSize);
         QCOMPARE(s.maxBodyBytes, d.maxBodyBytes);
+        QCOMPARE(s.maxHeaderBytes, d.maxHeaderBytes);
+        QCOMPARE(s.idleTimeoutSeconds, d.idleTimeoutSeconds);
         QCOMPARE(s.databaseUrl, d.databaseUrl);
         QCOMPARE(s.maxConnections, d.maxConnections);
         QCOMPARE(s.queueSize, d.queueSize);

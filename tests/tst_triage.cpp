@@ -1,8 +1,8 @@
 // Keyboard-first triage and the operational docks against a real engine whose Telegram channel
 // talks to a fake Bot API and whose AI chain calls a fake OpenAI: a draft approved by keyboard
 // reaches Telegram, the triage keys change the conversation, the context dock edits it, a dead
-// letter is retried from the queue dock, the health dock reports channels and providers, the
-// event inspector shows a message's events and JSON, and F1 lists the keys.
+// letter is retried or discarded from the queue dock, the health dock reports channels and
+// providers, the event inspector shows a message's events and JSON, and F1 lists the keys.
 
 #include "consolefixture.h"
 #include "fakes/fakeopenai.h"
@@ -419,6 +419,89 @@ private slots:
         QTRY_VERIFY(window.statusBar()->currentMessage().contains(
             QStringLiteral("%1 dead letters sent back").arg(letters)));
         QVERIFY(queue->progressBar()->isHidden());
+    }
+
+    void deadLettersDiscardedFromTheQueueDock()
+    {
+        // Discord has no channel here: these replies dead-letter every time.
+        QStringList drafts;
+        for (const QString &name : {QStringLiteral("sol#4"), QStringLiteral("tam#5")}) {
+            const auto posted =
+                m_console.ingest(name, QStringLiteral("Please call me back"), Platform::Discord);
+            QVERIFY(posted.isOk());
+            const QString draft = m_console.waitForDraft(posted.value().conversationId);
+            QVERIFY(!draft.isEmpty());
+            QVERIFY(ConsoleFixture::await(
+                        m_console.engine()->approve(draft, {}, QStringLiteral("dana")))
+                        .isOk());
+            drafts << draft;
+        }
+        for (const QString &draft : std::as_const(drafts))
+            QTRY_COMPARE_WITH_TIMEOUT(m_console.stateOf(draft), QStringLiteral("dead_lettered"),
+                                      ConsoleFixture::kJobTimeoutMs);
+        MainWindow window(m_console.engine());
+        QVERIFY(ConsoleFixture::open(window));
+        QueuePanel *queue = window.queuePanel();
+        window.queueDock()->raise();
+        QTreeWidget *dead = queue->deadLetters();
+        const auto rowsOf = [dead](const QStringList &names) {
+            QList<QTreeWidgetItem *> rows;
+            for (int i = 0; i < dead->topLevelItemCount(); ++i) {
+                for (const QString &name : names) {
+                    if (dead->topLevelItem(i)->text(1).contains(name))
+                        rows << dead->topLevelItem(i);
+                }
+            }
+            return rows;
+        };
+        const QStringList names{QStringLiteral("sol"), QStringLiteral("tam")};
+        QTRY_COMPARE(rowsOf(names).size(), 2);
+        QVERIFY(!queue->discardButton()->isEnabled());
+
+        // Cancelling the confirmation keeps everything.
+        dead->clearSelection();
+        for (QTreeWidgetItem *row : rowsOf(names))
+            row->setSelected(true);
+        QVERIFY(queue->discardButton()->isEnabled());
+        QCOMPARE(queue->discardButton()->text(), QStringLiteral("Discard 2"));
+        dead->setFocus();
+        // Delete on the list asks, like the button.
+        QTest::keyClick(dead, Qt::Key_Delete);
+        QMessageBox *confirm = nullptr;
+        QTRY_VERIFY(
+            (confirm = queue->findChild<QMessageBox *>(QStringLiteral("discardConfirmation"))) &&
+            confirm->isVisible());
+        QVERIFY(confirm->text().contains(QStringLiteral("2")));
+        // Enter must not destroy anything: Cancel is the default.
+        QVERIFY(confirm->defaultButton() !=
+                confirm->findChild<QPushButton *>(QStringLiteral("confirmDiscardButton")));
+        QVERIFY(ConsoleFixture::screenshot(confirm, QStringLiteral("dock-queue-discard-confirm")));
+        confirm->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(!queue->findChild<QMessageBox *>(QStringLiteral("discardConfirmation")));
+        QCOMPARE(m_console.stateOf(drafts.first()), QStringLiteral("dead_lettered"));
+
+        queue->discardButton()->click();
+        QTRY_VERIFY(
+            (confirm = queue->findChild<QMessageBox *>(QStringLiteral("discardConfirmation"))) &&
+            confirm->isVisible());
+        confirm->findChild<QPushButton *>(QStringLiteral("confirmDiscardButton"))->click();
+        QVERIFY(queue->progressBar()->isVisible() || !queue->isRetrying());
+        QTRY_VERIFY_WITH_TIMEOUT(!queue->isRetrying(), ConsoleFixture::kJobTimeoutMs);
+        QTRY_VERIFY(window.statusBar()->currentMessage().contains(
+            QStringLiteral("2 dead letters discarded")));
+        QVERIFY(queue->progressBar()->isHidden());
+        for (const QString &draft : std::as_const(drafts)) {
+            QCOMPARE(m_console.stateOf(draft), QStringLiteral("discarded"));
+            bool byDana = false;
+            for (const MessageEvent &event : m_console.eventsOf(draft))
+                byDana |=
+                    event.type == EventType::Discarded && event.detail == QLatin1String("dana");
+            QVERIFY(byDana);
+        }
+        // Only these two went: letters of earlier tests may still come and go meanwhile.
+        QTRY_VERIFY(rowsOf(names).isEmpty());
+        QVERIFY(
+            ConsoleFixture::screenshot(window.queueDock(), QStringLiteral("dock-queue-discarded")));
     }
 
     void healthDockReportsChannelsAndProviders()

@@ -3,7 +3,8 @@
 # the build tree where reviewers can look at them after a run.
 set(relaydesk_console_fixture
     ${CMAKE_CURRENT_SOURCE_DIR}/consolefixture.cpp ${CMAKE_CURRENT_SOURCE_DIR}/consolefixture.h)
-foreach(test tst_mainwindow tst_inbox tst_conversationview tst_triage tst_consoletour)
+foreach(test tst_mainwindow tst_inbox tst_conversationview tst_triage tst_consoletour tst_notes
+        tst_consolewiring)
     relaydesk_add_test(NAME ${test} LIBS relaydesk_ui relaydesk_fakes
         SOURCES ${relaydesk_console_fixture})
     set_property(TEST ${test} APPEND PROPERTY ENVIRONMENT

@@ -211,6 +211,10 @@
         <source>Dead letters</source>
         <translation>Unzustellbare</translation>
     </message>
+    <message>
+        <source>Discarded</source>
+        <translation>Verworfen</translation>
+    </message>
 </context>
 <context>
     <name>ErrorText</name>
@@ -303,6 +307,34 @@
     <message>
         <source>The platform accepts up to %1 characters.</source>
         <translation>Die Plattform nimmt bis zu %1 Zeichen an.</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Private note</source>
+        <translation>Private Notiz</translation>
+    </message>
+    <message>
+        <source>Write a private note for the team instead of a reply: it is never sent (N)</source>
+        <translation>Eine private Notiz für das Team statt einer Antwort schreiben: Sie wird nie gesendet (N)</translation>
+    </message>
+    <message>
+        <source>Write a private note for your team… (never sent to the customer)</source>
+        <translation>Private Notiz für Ihr Team schreiben … (wird nie an den Kunden gesendet)</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>Notiz speichern</translation>
+    </message>
+    <message>
+        <source>Keep this note with the conversation; it is not sent (Ctrl+Return)</source>
+        <translation>Diese Notiz bei der Unterhaltung ablegen; sie wird nicht gesendet (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Add private note</source>
+        <translation>Private Notiz speichern</translation>
     </message>
 </context>
 <context>
@@ -687,6 +719,14 @@ J / K wechseln durch den Posteingang, R antwortet, Strg+Eingabe gibt den Entwurf
     <message>
         <source>Retrying</source>
         <translation>Der erneute Versuch</translation>
+    </message>
+    <message>
+        <source>Private note added; it is not sent.</source>
+        <translation>Private Notiz gespeichert; sie wird nicht gesendet.</translation>
+    </message>
+    <message>
+        <source>Adding the note</source>
+        <translation>Das Speichern der Notiz</translation>
     </message>
 </context>
 <context>
@@ -1313,6 +1353,14 @@ Nachrichten von Kunden erscheinen hier, sobald sie eintreffen.</translation>
         <source>%1 urgent messages, the newest from %2</source>
         <translation>%1 dringende Nachrichten, die neueste von %2</translation>
     </message>
+    <message>
+        <source>Private &amp;note</source>
+        <translation>Private &amp;Notiz</translation>
+    </message>
+    <message>
+        <source>Write a private note for the team; it is never sent</source>
+        <translation>Eine private Notiz für das Team schreiben; sie wird nie gesendet</translation>
+    </message>
 </context>
 <context>
     <name>relaydesk::ui::MessageBubble</name>
@@ -1459,6 +1507,52 @@ Die Vorschau ist fehlgeschlagen: %2</translation>
     </message>
 </context>
 <context>
+    <name>relaydesk::ui::NoteBubble</name>
+    <message>
+        <source>an operator</source>
+        <translation>einem Teammitglied</translation>
+    </message>
+    <message>
+        <source>Private note by %1  ·  %2  ·  not sent to the customer</source>
+        <translation>Private Notiz von %1  ·  %2  ·  nicht an den Kunden gesendet</translation>
+    </message>
+    <message>
+        <source>Private note by %1</source>
+        <translation>Private Notiz von %1</translation>
+    </message>
+</context>
+<context>
+    <name>relaydesk::ui::ProviderTest</name>
+    <message>
+        <source>A test is already running.</source>
+        <translation>Ein Test läuft bereits.</translation>
+    </message>
+    <message>
+        <source>Unknown provider &quot;%1&quot;.</source>
+        <translation>Unbekannter Anbieter „%1“.</translation>
+    </message>
+    <message>
+        <source>No API key is set for %1.</source>
+        <translation>Für %1 ist kein API-Schlüssel gesetzt.</translation>
+    </message>
+    <message>
+        <source>Answered in %1 ms by %2: &quot;%3&quot;</source>
+        <translation>Antwort in %1 ms von %2: „%3“</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>Failed (HTTP %1): %2</source>
+        <translation>Fehlgeschlagen (HTTP %1): %2</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>relaydesk::ui::QueuePanel</name>
     <message>
         <source>JOBS BY PRIORITY</source>
@@ -1591,6 +1685,54 @@ Nachricht: %4</translation>
     <message>
         <source>Dead</source>
         <translation>Unzustellbar</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Give up on the selected dead letters (Delete); their messages stay unsent</source>
+        <translation>Die ausgewählten unzustellbaren Aufträge aufgeben (Entf); ihre Nachrichten bleiben ungesendet</translation>
+    </message>
+    <message>
+        <source>Discard dead letters</source>
+        <translation>Unzustellbare Aufträge verwerfen</translation>
+    </message>
+    <message>
+        <source>Discard %1</source>
+        <translation>%1 verwerfen</translation>
+    </message>
+    <message>
+        <source>Discard this dead letter?</source>
+        <translation>Diesen unzustellbaren Auftrag verwerfen?</translation>
+    </message>
+    <message>
+        <source>Discard %1 dead letters?</source>
+        <translation>%1 unzustellbare Aufträge verwerfen?</translation>
+    </message>
+    <message>
+        <source>The jobs are deleted and will not be tried again; their messages stay unsent. This cannot be undone.</source>
+        <translation>Die Aufträge werden gelöscht und nicht mehr versucht; ihre Nachrichten bleiben ungesendet. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Discarding %v of %m</source>
+        <translation>Verwerfe %v von %m</translation>
+    </message>
+    <message>
+        <source>1 dead letter discarded.</source>
+        <translation>1 unzustellbarer Auftrag verworfen.</translation>
+    </message>
+    <message>
+        <source>%1 dead letters discarded.</source>
+        <translation>%1 unzustellbare Aufträge verworfen.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 dead letters discarded; %3 could not be discarded.</source>
+        <translation>%1 von %2 unzustellbaren Aufträgen verworfen; %3 ließen sich nicht verwerfen.</translation>
+    </message>
+    <message>
+        <source>Discarding a dead letter</source>
+        <translation>Das Verwerfen eines unzustellbaren Auftrags</translation>
     </message>
 </context>
 <context>
@@ -1749,6 +1891,54 @@ Nachricht: %4</translation>
     <message>
         <source>Stored in the system keychain.</source>
         <translation>Im Schlüsselbund des Systems gespeichert.</translation>
+    </message>
+    <message>
+        <source>The providers as the running engine uses them. Chain: %1. Keys are set on the &quot;Keys and tokens&quot; page or in the environment; the rest comes from the [ai] section of the configuration file.</source>
+        <translation>Die Anbieter so, wie die laufende Engine sie verwendet. Kette: %1. Schlüssel werden auf der Seite „Schlüssel und Tokens“ oder in der Umgebung gesetzt; alles andere kommt aus dem Abschnitt [ai] der Konfigurationsdatei.</translation>
+    </message>
+    <message>
+        <source>no key needed</source>
+        <translation>kein Schlüssel nötig</translation>
+    </message>
+    <message>
+        <source>no key set</source>
+        <translation>kein Schlüssel gesetzt</translation>
+    </message>
+    <message>
+        <source>key set</source>
+        <translation>Schlüssel gesetzt</translation>
+    </message>
+    <message>
+        <source>%1 at %2, %3, %4</source>
+        <translation>%1 unter %2, %3, %4</translation>
+    </message>
+    <message>
+        <source>position %1 in the chain</source>
+        <translation>Position %1 in der Kette</translation>
+    </message>
+    <message>
+        <source>not in the chain</source>
+        <translation>nicht in der Kette</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Testen</translation>
+    </message>
+    <message>
+        <source>Test %1</source>
+        <translation>%1 testen</translation>
+    </message>
+    <message>
+        <source>Ask %1 for a one-word answer with these settings</source>
+        <translation>%1 mit diesen Einstellungen um eine Ein-Wort-Antwort bitten</translation>
+    </message>
+    <message>
+        <source>Asking %1…</source>
+        <translation>Frage %1 …</translation>
+    </message>
+    <message>
+        <source>AI providers</source>
+        <translation>KI-Anbieter</translation>
     </message>
 </context>
 <context>

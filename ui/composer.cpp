@@ -1,5 +1,6 @@
 #include "ui/composer.h"
 
+#include "engine/engine.h"
 #include "ui/composeredit.h"
 #include "ui/theme.h"
 
@@ -12,7 +13,9 @@
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QStandardItemModel>
+#include <QStyle>
 #include <QTextBlock>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace relaydesk::ui {
@@ -35,13 +38,20 @@ Composer::Composer(QWidget *parent)
                        "QPlainTextEdit#composerEdit { border: 1px solid %3; border-radius: 8px; "
                        "padding: 4px; background: %1; color: %4; }"
                        "QPlainTextEdit#composerEdit:focus { border-color: %5; }"
+                       "QPlainTextEdit#composerEdit[note=\"true\"] { background: %7; "
+                       "border-color: %8; }"
+                       "QToolButton#noteToggle { border: 1px solid %3; border-radius: 6px; "
+                       "padding: 3px 8px; color: %6; }"
+                       "QToolButton#noteToggle:checked { background: %7; border-color: %8; "
+                       "color: %4; font-weight: 600; }"
                        "QPushButton#sendButton { background: %5; color: white; border: none; "
                        "border-radius: 6px; padding: 7px 18px; font-weight: 600; }"
                        "QPushButton#sendButton:disabled { background: %3; }"
                        "QLabel#composerHint, QLabel#composerCounter { color: %6; }")
             .arg(Theme::css(Theme::surface()), Theme::css(Theme::separator()),
                  Theme::css(Theme::inputBorder()), Theme::css(Theme::text()),
-                 Theme::css(Theme::accent()), Theme::css(Theme::mutedText())));
+                 Theme::css(Theme::accent()), Theme::css(Theme::mutedText()),
+                 Theme::css(Theme::noteBackground()), Theme::css(Theme::noteBorder())));
 
     auto *row = new QHBoxLayout(this);
     row->setContentsMargins(20, 12, 20, 12);
@@ -68,6 +78,16 @@ Composer::Composer(QWidget *parent)
     m_hint = new QLabel(tr("Ctrl+Return"), this);
     m_hint->setObjectName(QStringLiteral("composerHint"));
     m_hint->setAlignment(Qt::AlignCenter);
+    m_noteToggle = new QToolButton(this);
+    m_noteToggle->setObjectName(QStringLiteral("noteToggle"));
+    m_noteToggle->setText(tr("Note"));
+    m_noteToggle->setCheckable(true);
+    m_noteToggle->setAccessibleName(tr("Private note"));
+    m_noteToggle->setToolTip(
+        tr("Write a private note for the team instead of a reply: it is never sent (N)"));
+    m_noteToggle->setFocusPolicy(Qt::TabFocus);
+    connect(m_noteToggle, &QToolButton::toggled, this, &Composer::setNoteMode);
+    side->addWidget(m_noteToggle, 0, Qt::AlignRight);
     side->addWidget(m_counter);
     side->addStretch(1);
     side->addWidget(m_send);
@@ -123,8 +143,33 @@ void Composer::clear()
 
 void Composer::setPlatform(Platform platform)
 {
-    m_limit = platformLengthLimit(platform);
+    m_platformLimit = platformLengthLimit(platform);
+    m_limit = m_noteMode ? Engine::kNoteMaxLength : m_platformLimit;
     updateState();
+}
+
+void Composer::setNoteMode(bool note)
+{
+    if (note == m_noteMode)
+        return;
+    m_noteMode = note;
+    m_noteToggle->setChecked(note);
+    // A note is not held to the platform's limit: it never goes there.
+    m_limit = note ? Engine::kNoteMaxLength : m_platformLimit;
+    m_editor->setProperty("note", note);
+    m_editor->style()->unpolish(m_editor);
+    m_editor->style()->polish(m_editor);
+    m_editor->setPlaceholderText(
+        note ? tr("Write a private note for your team… (never sent to the customer)")
+             : tr("Write a reply to the customer… (type / for canned responses)"));
+    m_editor->setAccessibleName(note ? tr("Private note") : tr("Reply"));
+    m_send->setText(note ? tr("Add note") : tr("Send"));
+    m_send->setToolTip(note ? tr("Keep this note with the conversation; it is not sent "
+                                 "(Ctrl+Return)")
+                            : tr("Send this reply to the customer (Ctrl+Return)"));
+    m_send->setAccessibleName(note ? tr("Add private note") : tr("Send reply"));
+    updateState();
+    Q_EMIT noteModeChanged(note);
 }
 
 bool Composer::isOverLimit() const
@@ -227,6 +272,7 @@ void Composer::updateState()
     m_editor->setReadOnly(m_busy);
     m_editor->setEnabled(m_available);
     m_send->setEnabled(m_available && !m_busy && !text.isEmpty() && !isOverLimit());
+    m_noteToggle->setEnabled(m_available && !m_busy);
 }
 
 } // namespace relaydesk::ui

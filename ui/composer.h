@@ -10,6 +10,7 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QStandardItemModel;
+class QToolButton;
 
 namespace relaydesk::ui {
 
@@ -17,7 +18,10 @@ class ComposerEdit;
 
 // The manual reply box under a conversation: the text, a live count against the platform's
 // length limit (sending is refused past it), canned responses inserted by typing "/" and a
-// name, and Send (Ctrl+Return through the window's approve-or-send action).
+// name, and Send (Ctrl+Return through the window's approve-or-send action). In note mode (the
+// Note toggle, N from the window) the text becomes a private note for the team instead: it is
+// stored with the conversation and never sent, and the box turns amber so nobody mistakes one
+// for the other.
 class Composer : public QWidget
 {
     Q_OBJECT
@@ -28,6 +32,9 @@ public:
     QPlainTextEdit *editor() const;
     QPushButton *sendButton() const { return m_send; }
     QLabel *counter() const { return m_counter; }
+    QToolButton *noteToggle() const { return m_noteToggle; }
+    bool isNoteMode() const { return m_noteMode; }
+    void setNoteMode(bool note);
     QCompleter *completer() const { return m_completer; }
 
     QString text() const;
@@ -48,6 +55,7 @@ public:
 
 Q_SIGNALS:
     void sendRequested();
+    void noteModeChanged(bool note);
 
 private:
     void updateState();
@@ -57,6 +65,9 @@ private:
 
     ComposerEdit *m_editor = nullptr;
     QPushButton *m_send = nullptr;
+    QToolButton *m_noteToggle = nullptr;
+    int m_platformLimit = 0;
+    bool m_noteMode = false;
     QLabel *m_counter = nullptr;
     QLabel *m_hint = nullptr;
     QCompleter *m_completer = nullptr;

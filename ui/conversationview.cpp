@@ -4,12 +4,14 @@
 #include "storage/conversationrepository.h"
 #include "storage/jobqueue.h"
 #include "storage/messagerepository.h"
+#include "storage/noterepository.h"
 #include "ui/attachmentloader.h"
 #include "ui/composer.h"
 #include "ui/displaynames.h"
 #include "ui/draftcard.h"
 #include "ui/errortext.h"
 #include "ui/messagebubble.h"
+#include "ui/notebubble.h"
 #include "ui/theme.h"
 #include "ui/whenready.h"
 
@@ -54,6 +56,8 @@ QString defaultOperatorName()
 struct ConversationView::Snapshot {
     Conversation conversation;
     QList<Message> messages;
+    // Private notes from the oldest shown message on (all of them when nothing older is left).
+    QList<Note> notes;
     bool hasOlder = false;
     // The newest event's detail for failed, dead-lettered and rejected messages, and the
     // drafting note (provider, model, why it is held) of drafts.
@@ -241,6 +245,8 @@ ConversationView::ConversationView(Engine *engine, QWidget *parent)
                 mine(conversationId);
             });
     connect(engine, &Engine::conversationChanged, this, mine);
+    connect(engine, &Engine::noteAdded, this,
+            [mine](const QString &conversationId, const QString &) { mine(conversationId); });
     connect(engine, &Engine::draftProgress, this, &ConversationView::showDraftProgress);
 
     m_pages->setCurrentIndex(0);
@@ -288,6 +294,8 @@ void ConversationView::showConversation(const QString &conversationId)
     clearError();
     hideStreaming();
     m_composer->setText(m_composerDrafts.take(conversationId));
+    // Every conversation opens replying; a note is always asked for on purpose.
+    m_composer->setNoteMode(false);
     m_stickToBottom = true;
     if (conversationId.isEmpty()) {
         m_pages->setCurrentIndex(0);
@@ -390,6 +398,13 @@ void ConversationView::reload()
             snapshot.hasOlder = true;
             snapshot.messages.removeFirst();
         }
+        // Ids are time-ordered UUIDv7 in both tables: notes interleave with messages by id.
+        auto notes = NoteRepository(db).forConversation(
+            id, snapshot.hasOlder && !snapshot.messages.isEmpty() ? snapshot.messages.first().id
+                                                                  : QString());
+        if (!notes.isOk())
+            return notes.error();
+        snapshot.notes = notes.value();
         JobQueue jobs(db);
         for (const Message &m : std::as_const(snapshot.messages)) {
             const bool dead = isState(m, EventType::DeadLettered);
@@ -453,7 +468,23 @@ void ConversationView::apply(const Snapshot &snapshot)
     QHash<QString, QWidget *> previous = std::move(m_items);
     m_items.clear();
     QList<QWidget *> ordered;
+    qsizetype nextNote = 0;
+    const auto placeNotesBefore = [&](const QString &messageId) {
+        while (nextNote < snapshot.notes.size() &&
+               (messageId.isEmpty() || snapshot.notes.at(nextNote).id < messageId)) {
+            const Note &note = snapshot.notes.at(nextNote++);
+            // Notes never change: the widget of an earlier read is kept as it is.
+            QWidget *widget = previous.take(note.id);
+            if (!qobject_cast<NoteBubble *>(widget)) {
+                dispose(widget);
+                widget = new NoteBubble(note, m_messagesHost);
+            }
+            m_items.insert(note.id, widget);
+            ordered << widget;
+        }
+    };
     for (const Message &m : snapshot.messages) {
+        placeNotesBefore(m.id);
         QWidget *existing = previous.take(m.id);
         QWidget *widget = nullptr;
         if (m.authorKind == AuthorKind::Ai && isState(m, EventType::Drafted)) {
@@ -504,6 +535,7 @@ void ConversationView::apply(const Snapshot &snapshot)
         m_items.insert(m.id, widget);
         ordered << widget;
     }
+    placeNotesBefore(QString());
     for (QWidget *gone : std::as_const(previous))
         dispose(gone);
 
@@ -515,7 +547,7 @@ void ConversationView::apply(const Snapshot &snapshot)
     m_olderButton->setEnabled(true);
     m_olderButton->setText(tr("Load older messages"));
     m_messagesLayout->addWidget(m_olderButton, 0, Qt::AlignHCenter);
-    m_emptyNote->setVisible(snapshot.messages.isEmpty());
+    m_emptyNote->setVisible(snapshot.messages.isEmpty() && snapshot.notes.isEmpty());
     m_messagesLayout->addWidget(m_emptyNote);
     for (QWidget *widget : std::as_const(ordered)) {
         m_messagesLayout->addWidget(widget);
@@ -558,6 +590,10 @@ void ConversationView::sendReply()
     const QString text = m_composer->text().trimmed();
     if (m_conversationId.isEmpty() || m_sending || text.isEmpty() || m_composer->isOverLimit())
         return;
+    if (m_composer->isNoteMode()) {
+        addNote(text);
+        return;
+    }
     Message message;
     message.direction = Direction::Outbound;
     message.authorKind = AuthorKind::Operator;
@@ -590,6 +626,45 @@ void ConversationView::sendReply()
               });
 }
 
+void ConversationView::addNote(const QString &text)
+{
+    m_sending = true;
+    updateComposerState();
+    clearError();
+    const QString conversationId = m_conversationId;
+    whenReady(m_engine->addNote(conversationId, text, m_operatorName), this,
+              [this, conversationId, text](const Outcome<Note> &result) {
+                  m_sending = false;
+                  const bool sameConversation = conversationId == m_conversationId;
+                  if (result.isOk()) {
+                      if (sameConversation && m_composer->text().trimmed() == text) {
+                          m_composer->clear();
+                          // Back to replying: the next text is for the customer unless the
+                          // operator asks for a note again.
+                          m_composer->setNoteMode(false);
+                      }
+                      Q_EMIT statusMessage(tr("Private note added; it is not sent."));
+                  } else {
+                      const QString message =
+                          ErrorText::describe(tr("Adding the note"), result.error());
+                      if (sameConversation)
+                          showError(message);
+                      Q_EMIT statusMessage(message);
+                  }
+                  updateComposerState();
+              });
+}
+
+QList<NoteBubble *> ConversationView::noteBubbles() const
+{
+    QList<NoteBubble *> notes;
+    for (int i = 0; i < m_messagesLayout->count(); ++i) {
+        if (auto *note = qobject_cast<NoteBubble *>(m_messagesLayout->itemAt(i)->widget()))
+            notes << note;
+    }
+    return notes;
+}
+
 void ConversationView::selectMessage(const QString &messageId)
 {
     if (messageId == m_selectedMessage)
@@ -608,6 +683,14 @@ void ConversationView::focusComposer()
         return;
     m_composer->editor()->setFocus(Qt::ShortcutFocusReason);
     m_composer->editor()->moveCursor(QTextCursor::End);
+}
+
+void ConversationView::focusNote()
+{
+    if (m_conversationId.isEmpty())
+        return;
+    m_composer->setNoteMode(true);
+    focusComposer();
 }
 
 bool ConversationView::focusDraft()

@@ -25,6 +25,7 @@ class AttachmentLoader;
 class Composer;
 class DraftCard;
 class MessageBubble;
+class NoteBubble;
 
 // The selected conversation: its newest messages as bubbles (older ones load as the operator
 // scrolls up), AI drafts as editable cards, the draft being written as it streams in, and a
@@ -55,6 +56,7 @@ public:
     QList<MessageBubble *> bubbles() const;
     QList<DraftCard *> draftCards() const;
     MessageBubble *bubble(const QString &messageId) const;
+    QList<NoteBubble *> noteBubbles() const;
     DraftCard *draftCard(const QString &messageId) const;
     // The newest draft waiting for review, or null.
     DraftCard *newestDraftCard() const;
@@ -75,11 +77,14 @@ public:
 
 public Q_SLOTS:
     void reload();
+    // Sends the composer's text, or keeps it as a private note in note mode.
     void sendReply();
     void loadOlder();
     void selectMessage(const QString &messageId);
     // Keyboard triage: R, E, Ctrl+Return, G.
     void focusComposer();
+    // N: the composer in note mode, for a private note to the team.
+    void focusNote();
     bool focusDraft();
     bool approveNewestDraft();
     // Ctrl+Return: sends the reply when the composer has the focus, approves the draft being
@@ -102,6 +107,7 @@ private:
     void apply(const Snapshot &snapshot);
     void updateHeader(const Conversation &conversation);
     void updateComposerState();
+    void addNote(const QString &text);
     void approveDraft(const QString &messageId, const QString &editedContent);
     void askRejectReason(const QString &messageId);
     void rejectDraft(const QString &messageId, const QString &reason);

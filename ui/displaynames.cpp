@@ -124,6 +124,8 @@ QString DisplayNames::messageState(const QString &state)
         return tr("Failed, retrying");
     case EventType::DeadLettered:
         break;
+    case EventType::Discarded:
+        return tr("Discarded");
     }
     return tr("Not delivered");
 }

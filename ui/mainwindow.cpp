@@ -203,6 +203,10 @@ void MainWindow::createActions()
     QAction *reply = makeAction(QStringLiteral("replyAction"), tr("&Reply"),
                                 {QKeySequence(Qt::Key_R)}, tr("Write a reply in the composer"));
     connect(reply, &QAction::triggered, m_view, &ConversationView::focusComposer);
+    QAction *note =
+        makeAction(QStringLiteral("noteAction"), tr("Private &note"), {QKeySequence(Qt::Key_N)},
+                   tr("Write a private note for the team; it is never sent"));
+    connect(note, &QAction::triggered, m_view, &ConversationView::focusNote);
     QAction *edit =
         makeAction(QStringLiteral("editDraftAction"), tr("&Edit draft"), {QKeySequence(Qt::Key_E)});
     connect(edit, &QAction::triggered, this, [this] {
@@ -241,7 +245,7 @@ void MainWindow::createActions()
                 [this, priority] { m_context->setPriority(priority); });
         priorities << action;
     }
-    QList<QAction *> conversationActions{reply, edit, approve, regenerate, resolve};
+    QList<QAction *> conversationActions{reply, note, edit, approve, regenerate, resolve};
     for (QAction *action : conversationActions + priorities)
         action->setEnabled(false);
 
@@ -339,6 +343,7 @@ void MainWindow::createDocks()
         addDock(QStringLiteral("contextDock"), tr("Context"), m_context, Qt::RightDockWidgetArea);
 
     m_queue = new QueuePanel(m_engine, this);
+    m_queue->setOperatorName(m_operatorName);
     connect(m_queue, &QueuePanel::statusMessage, this, &MainWindow::showStatus);
     connect(m_queue, &QueuePanel::openConversation, this, &MainWindow::openConversation);
     m_queueDock =
@@ -492,6 +497,7 @@ void MainWindow::setOperatorName(const QString &name)
     m_view->setOperatorName(m_operatorName);
     m_inbox->setOperatorName(m_operatorName);
     m_context->setOperatorName(m_operatorName);
+    m_queue->setOperatorName(m_operatorName);
 }
 
 void MainWindow::setApiAddress(const QString &address)
@@ -655,6 +661,7 @@ void MainWindow::showSettings()
     }
     auto *dialog = new SettingsDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->showProviders(m_engine->settings());
     connect(dialog, &SettingsDialog::applied, this, [this] {
         setOperatorName(QSettings().value(SettingsDialog::operatorKey()).toString());
         m_view->composerWidget()->reloadCannedResponses();

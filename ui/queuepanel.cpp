@@ -9,6 +9,7 @@
 #include "ui/theme.h"
 #include "ui/whenready.h"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -179,13 +180,25 @@ void QueuePanel::build()
     m_retry->setProperty("role", QStringLiteral("primary"));
     m_retryAll = new QPushButton(tr("Retry all"), content);
     m_retryAll->setObjectName(QStringLiteral("retryAllButton"));
+    m_discard = new QPushButton(tr("Discard"), content);
+    m_discard->setObjectName(QStringLiteral("discardDeadLetterButton"));
+    m_discard->setToolTip(tr("Give up on the selected dead letters (Delete); their messages "
+                             "stay unsent"));
     buttons->addWidget(m_open);
     buttons->addStretch(1);
+    buttons->addWidget(m_discard);
     buttons->addWidget(m_retryAll);
     buttons->addWidget(m_retry);
     column->addLayout(buttons);
     connect(m_retry, &QPushButton::clicked, this, &QueuePanel::retrySelected);
     connect(m_retryAll, &QPushButton::clicked, this, &QueuePanel::retryAll);
+    connect(m_discard, &QPushButton::clicked, this, &QueuePanel::discardSelected);
+    // Keyboard-first: Delete on the dead letters asks to discard the selected ones.
+    auto *discardKey = new QAction(tr("Discard dead letters"), m_dead);
+    discardKey->setShortcut(QKeySequence::Delete);
+    discardKey->setShortcutContext(Qt::WidgetShortcut);
+    m_dead->addAction(discardKey);
+    connect(discardKey, &QAction::triggered, this, &QueuePanel::discardSelected);
     connect(m_open, &QPushButton::clicked, this, [this] {
         const auto selected = m_dead->selectedItems();
         if (!selected.isEmpty())
@@ -341,6 +354,8 @@ void QueuePanel::updateButtons()
     m_retry->setEnabled(!busy && selected > 0);
     m_retry->setText(selected > 1 ? tr("Retry %1").arg(selected) : tr("Retry"));
     m_retryAll->setEnabled(!busy && m_dead->topLevelItemCount() > 0);
+    m_discard->setEnabled(!busy && selected > 0);
+    m_discard->setText(selected > 1 ? tr("Discard %1").arg(selected) : tr("Discard"));
     m_open->setEnabled(
         selected == 1 &&
         !m_dead->selectedItems().first()->data(0, kConversationRole).toString().isEmpty());
@@ -382,29 +397,68 @@ void QueuePanel::confirmRetry(const QStringList &jobIds)
     box->addButton(QMessageBox::Cancel);
     box->setDefaultButton(confirm);
     connect(box, &QMessageBox::buttonClicked, this,
-            [this, box, confirm, jobIds](QAbstractButton *button) {
-                Q_UNUSED(box)
-                if (button != confirm)
-                    return;
-                m_retryQueue = jobIds;
-                m_retryTotal = int(jobIds.size());
-                m_retryFailed = 0;
-                m_progress->setRange(0, m_retryTotal);
-                m_progress->setValue(0);
-                m_progress->setFormat(tr("Retrying %v of %m"));
-                m_progress->setVisible(m_retryTotal > 1);
-                updateButtons();
-                retryNext();
+            [this, confirm, jobIds](QAbstractButton *button) {
+                if (button == confirm)
+                    startBulk(BulkAction::Retry, jobIds);
             });
     box->open();
 }
 
-void QueuePanel::retryNext()
+void QueuePanel::discardSelected()
 {
-    if (m_retryQueue.isEmpty()) {
-        m_retrying = false;
-        m_progress->hide();
-        const int done = m_retryTotal - m_retryFailed;
+    QStringList ids;
+    for (const QTreeWidgetItem *item : m_dead->selectedItems())
+        ids << item->data(0, kJobIdRole).toString();
+    confirmDiscard(ids);
+}
+
+void QueuePanel::confirmDiscard(const QStringList &jobIds)
+{
+    if (jobIds.isEmpty() || isRetrying())
+        return;
+    auto *box = new QMessageBox(this);
+    box->setObjectName(QStringLiteral("discardConfirmation"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIcon(QMessageBox::Warning);
+    box->setWindowTitle(tr("Discard dead letters"));
+    box->setText(jobIds.size() == 1 ? tr("Discard this dead letter?")
+                                    : tr("Discard %1 dead letters?").arg(jobIds.size()));
+    box->setInformativeText(tr("The jobs are deleted and will not be tried again; their messages "
+                               "stay unsent. This cannot be undone."));
+    QPushButton *confirm = box->addButton(tr("Discard"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("confirmDiscardButton"));
+    QPushButton *cancel = box->addButton(QMessageBox::Cancel);
+    // Destructive: Enter must not be the way to lose jobs.
+    box->setDefaultButton(cancel);
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, confirm, jobIds](QAbstractButton *button) {
+                if (button == confirm)
+                    startBulk(BulkAction::Discard, jobIds);
+            });
+    box->open();
+}
+
+void QueuePanel::startBulk(BulkAction action, const QStringList &jobIds)
+{
+    m_bulkAction = action;
+    m_retryQueue = jobIds;
+    m_retryTotal = int(jobIds.size());
+    m_retryFailed = 0;
+    m_progress->setRange(0, m_retryTotal);
+    m_progress->setValue(0);
+    m_progress->setFormat(action == BulkAction::Retry ? tr("Retrying %v of %m")
+                                                      : tr("Discarding %v of %m"));
+    m_progress->setVisible(m_retryTotal > 1);
+    updateButtons();
+    retryNext();
+}
+
+void QueuePanel::finishBulk()
+{
+    m_retrying = false;
+    m_progress->hide();
+    const int done = m_retryTotal - m_retryFailed;
+    if (m_bulkAction == BulkAction::Retry)
         Q_EMIT statusMessage(m_retryFailed == 0
                                  ? (done == 1
                                         ? tr("1 dead letter sent back to the queue.")
@@ -414,16 +468,35 @@ void QueuePanel::retryNext()
                                        .arg(done)
                                        .arg(m_retryTotal)
                                        .arg(m_retryFailed));
-        updateButtons();
-        reload();
+    else
+        Q_EMIT statusMessage(m_retryFailed == 0
+                                 ? (done == 1 ? tr("1 dead letter discarded.")
+                                              : tr("%1 dead letters discarded.").arg(done))
+                                 : tr("%1 of %2 dead letters discarded; %3 could not be "
+                                      "discarded.")
+                                       .arg(done)
+                                       .arg(m_retryTotal)
+                                       .arg(m_retryFailed));
+    updateButtons();
+    reload();
+}
+
+void QueuePanel::retryNext()
+{
+    if (m_retryQueue.isEmpty()) {
+        finishBulk();
         return;
     }
     m_retrying = true;
     const QString jobId = m_retryQueue.takeFirst();
-    whenReady(m_engine->retryJob(jobId), this, [this](const Outcome<Job> &result) {
+    const bool retry = m_bulkAction == BulkAction::Retry;
+    auto future = retry ? m_engine->retryJob(jobId) : m_engine->discardJob(jobId, m_operatorName);
+    whenReady(future, this, [this, retry](const Outcome<Job> &result) {
         if (!result.isOk()) {
             ++m_retryFailed;
-            Q_EMIT statusMessage(ErrorText::describe(tr("Retrying a dead letter"), result.error()));
+            Q_EMIT statusMessage(ErrorText::describe(retry ? tr("Retrying a dead letter")
+                                                           : tr("Discarding a dead letter"),
+                                                     result.error()));
         }
         m_progress->setValue(m_retryTotal - int(m_retryQueue.size()));
         retryNext();

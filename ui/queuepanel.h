@@ -24,8 +24,8 @@ class Sparkline;
 
 // The queue dock: jobs ready, running and dead per priority (JobQueue::counts), throughput over
 // the last minutes as a sparkline, and the dead letters with their error. A dead letter can be
-// retried (one, the selected ones or all, after a confirmation, with a progress bar) or opened
-// in its conversation.
+// retried (one, the selected ones or all) or discarded for good (the selected ones), each after
+// a confirmation and with a progress bar for several, or opened in its conversation.
 class QueuePanel : public QWidget
 {
     Q_OBJECT
@@ -40,11 +40,15 @@ public:
     QTreeWidget *deadLetters() const { return m_dead; }
     QPushButton *retryButton() const { return m_retry; }
     QPushButton *retryAllButton() const { return m_retryAll; }
+    QPushButton *discardButton() const { return m_discard; }
     QProgressBar *progressBar() const { return m_progress; }
     Sparkline *sparkline() const { return m_sparkline; }
     // The count shown for `state` ("ready", "running", "dead") and `priority`.
     int shownCount(const QString &state, Priority priority) const;
+    // A bulk retry or discard is running.
     bool isRetrying() const { return !m_retryQueue.isEmpty() || m_retrying; }
+    // Recorded as who discarded a dead letter.
+    void setOperatorName(const QString &name) { m_operatorName = name; }
 
 public Q_SLOTS:
     void reload();
@@ -52,6 +56,8 @@ public Q_SLOTS:
     // the queue one after another.
     void retrySelected();
     void retryAll();
+    // Asks for confirmation, then deletes the selected dead letters; their messages stay unsent.
+    void discardSelected();
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
@@ -73,7 +79,11 @@ private:
     void build();
     void apply(const Snapshot &snapshot);
     void sample();
+    enum class BulkAction { Retry, Discard };
     void confirmRetry(const QStringList &jobIds);
+    void confirmDiscard(const QStringList &jobIds);
+    void startBulk(BulkAction action, const QStringList &jobIds);
+    void finishBulk();
     void retryNext();
     void updateButtons();
 
@@ -90,6 +100,8 @@ private:
     bool m_retrying = false;
     int m_retryTotal = 0;
     int m_retryFailed = 0;
+    BulkAction m_bulkAction = BulkAction::Retry;
+    QString m_operatorName;
 
     QTableWidget *m_counts = nullptr;
     Sparkline *m_sparkline = nullptr;
@@ -98,6 +110,7 @@ private:
     QLabel *m_deadTitle = nullptr;
     QPushButton *m_retry = nullptr;
     QPushButton *m_retryAll = nullptr;
+    QPushButton *m_discard = nullptr;
     QPushButton *m_open = nullptr;
     QProgressBar *m_progress = nullptr;
 };

@@ -70,6 +70,57 @@ void SecretStore::remove(const QString &key, Done done)
     job->start();
 }
 
+bool SecretStore::applySecret(Settings &settings, const QString &key, const QString &value)
+{
+    QString *target = nullptr;
+    if (key == QLatin1String("ai.anthropic.api_key"))
+        target = &settings.anthropic.apiKey;
+    else if (key == QLatin1String("ai.openai.api_key"))
+        target = &settings.openai.apiKey;
+    else if (key == QLatin1String("channels.telegram.bot_token"))
+        target = &settings.telegram.botToken;
+    else if (key == QLatin1String("channels.discord.bot_token"))
+        target = &settings.discord.botToken;
+    else if (key == QLatin1String("channels.twilio.auth_token"))
+        target = &settings.twilio.authToken;
+    else if (key == QLatin1String("channels.sendgrid.api_key"))
+        target = &settings.sendgrid.apiKey;
+    else if (key == QLatin1String("channels.twitter.bearer_token"))
+        target = &settings.twitter.bearerToken;
+    else if (key == QLatin1String("channels.webhook.secret"))
+        target = &settings.webhookSecret;
+    if (!target || !target->isEmpty() || value.isEmpty())
+        return false;
+    *target = value;
+    return true;
+}
+
+void SecretStore::loadSettings(Settings *settings, SettingsLoaded loaded)
+{
+    struct State {
+        int pending = 0;
+        QStringList applied;
+        QString error;
+        SettingsLoaded loaded;
+    };
+    auto state = std::make_shared<State>();
+    const QList<Entry> all = entries();
+    state->pending = int(all.size());
+    state->loaded = std::move(loaded);
+    for (const Entry &entry : all) {
+        read(entry.key, [settings, state, key = entry.key](bool ok, const QString &value,
+                                                           const QString &error) {
+            if (ok && applySecret(*settings, key, value))
+                state->applied << key;
+            // A missing entry reads as "not ok" with no error: nothing stored, nothing wrong.
+            else if (!ok && !error.isEmpty() && state->error.isEmpty())
+                state->error = error;
+            if (--state->pending == 0)
+                state->loaded(state->applied, state->error);
+        });
+    }
+}
+
 QString SecretStore::fallbackMessage(const QString &error)
 {
     return tr("No system keychain is available (%1). Relaydesk does not keep secrets in plain "

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "core/settings.h"
+
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -23,6 +26,9 @@ public:
     };
     using Done = std::function<void(bool ok, const QString &error)>;
     using Loaded = std::function<void(bool ok, const QString &value, const QString &error)>;
+    // `applied`: the keys whose keychain value went into the settings; `error`: why the
+    // keychain could not be read (empty when it could, even if it held nothing).
+    using SettingsLoaded = std::function<void(const QStringList &applied, const QString &error)>;
 
     explicit SecretStore(QObject *parent = nullptr);
 
@@ -32,6 +38,13 @@ public:
     void write(const QString &key, const QString &value, Done done);
     void read(const QString &key, Loaded loaded);
     void remove(const QString &key, Done done);
+    // Reads every entry and fills the matching setting where it is still empty: a value from
+    // the command line, the environment or the configuration file is what the operator asked
+    // for and wins. `settings` must outlive the call; `loaded` runs once, after the last read.
+    void loadSettings(Settings *settings, SettingsLoaded loaded);
+    // Puts `value` into the setting that `key` (an entry name) stands for unless that setting
+    // is already set; false for an unknown key or a setting that was kept.
+    static bool applySecret(Settings &settings, const QString &key, const QString &value);
 
     // The sentence shown when the keychain cannot be used, with the alternatives.
     static QString fallbackMessage(const QString &error);

@@ -1,5 +1,6 @@
 #include "ui/settingsdialog.h"
 
+#include "ui/providertest.h"
 #include "ui/secretstore.h"
 #include "ui/theme.h"
 
@@ -7,6 +8,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -205,6 +207,91 @@ QWidget *SettingsDialog::buildSecrets()
     column->addWidget(m_saveSecrets, 0, Qt::AlignLeft);
     column->addStretch(1);
     return page;
+}
+
+void SettingsDialog::showProviders(const Settings &engineSettings)
+{
+    if (m_providerTest)
+        return;
+    m_engineSettings = engineSettings;
+    m_providerTest = new ProviderTest(this);
+    auto *page = new QWidget(this);
+    page->setObjectName(QStringLiteral("providersPage"));
+    auto *column = new QVBoxLayout(page);
+    auto *intro = new QLabel(
+        tr("The providers as the running engine uses them. Chain: %1. Keys are set on the "
+           "\"Keys and tokens\" page or in the environment; the rest comes from the [ai] "
+           "section of the configuration file.")
+            .arg(engineSettings.aiChain.join(QStringLiteral(" → "))),
+        page);
+    intro->setWordWrap(true);
+    column->addWidget(intro);
+    auto *grid = new QGridLayout;
+    grid->setColumnStretch(1, 1);
+    const QList<std::pair<QString, const AiProviderSettings *>> providers{
+        {QStringLiteral("anthropic"), &engineSettings.anthropic},
+        {QStringLiteral("openai"), &engineSettings.openai},
+        {QStringLiteral("local"), &engineSettings.local}};
+    int row = 0;
+    for (const auto &[name, provider] : providers) {
+        const bool needsKey = name != QLatin1String("local");
+        const QString key = !needsKey                    ? tr("no key needed")
+                            : provider->apiKey.isEmpty() ? tr("no key set")
+                                                         : tr("key set");
+        const int place = int(engineSettings.aiChain.indexOf(name));
+        auto *title = new QLabel(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()), page);
+        auto *detail =
+            new QLabel(tr("%1 at %2, %3, %4")
+                           .arg(provider->model, provider->baseUrl, key,
+                                place >= 0 ? tr("position %1 in the chain").arg(place + 1)
+                                           : tr("not in the chain")),
+                       page);
+        detail->setTextFormat(Qt::PlainText);
+        detail->setWordWrap(true);
+        auto *test = new QPushButton(tr("Test"), page);
+        test->setObjectName(QStringLiteral("testProvider_") + name);
+        test->setAccessibleName(tr("Test %1").arg(name));
+        test->setToolTip(tr("Ask %1 for a one-word answer with these settings").arg(name));
+        auto *result = new QLabel(page);
+        result->setObjectName(QStringLiteral("providerResult_") + name);
+        result->setTextFormat(Qt::PlainText);
+        result->setWordWrap(true);
+        grid->addWidget(title, row, 0);
+        grid->addWidget(detail, row, 1);
+        grid->addWidget(test, row, 2);
+        grid->addWidget(result, row + 1, 1, 1, 2);
+        row += 2;
+        m_providerTests.insert(name, test);
+        m_providerResults.insert(name, result);
+        connect(test, &QPushButton::clicked, this, [this, name] {
+            QLabel *label = m_providerResults.value(name);
+            const QString refused = m_providerTest->start(m_engineSettings, name);
+            label->setStyleSheet(
+                QStringLiteral("color: %1;")
+                    .arg(Theme::css(refused.isEmpty() ? Theme::mutedText() : Theme::errorText())));
+            label->setText(refused.isEmpty() ? tr("Asking %1…").arg(name) : refused);
+            for (QPushButton *button : std::as_const(m_providerTests))
+                button->setEnabled(!m_providerTest->isRunning());
+        });
+    }
+    connect(m_providerTest, &ProviderTest::finished, this,
+            [this](const QString &name, bool ok, const QString &summary) {
+                QLabel *label = m_providerResults.value(name);
+                label->setStyleSheet(
+                    QStringLiteral("color: %1;")
+                        .arg(Theme::css(ok ? Theme::successText() : Theme::errorText())));
+                label->setText(summary);
+                for (QPushButton *button : std::as_const(m_providerTests))
+                    button->setEnabled(true);
+            });
+    column->addLayout(grid);
+    column->addStretch(1);
+    m_tabs->insertTab(1, page, tr("AI providers"));
+}
+
+bool SettingsDialog::isTestingProvider() const
+{
+    return m_providerTest && m_providerTest->isRunning();
 }
 
 void SettingsDialog::addCannedResponse(const QString &name, const QString &text)

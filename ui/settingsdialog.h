@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/settings.h"
 #include "ui/cannedresponses.h"
 
 #include <QDialog>
@@ -15,6 +16,7 @@ class QTableWidget;
 
 namespace relaydesk::ui {
 
+class ProviderTest;
 class SecretStore;
 
 // The console's own settings: the operator's name, language and colours, urgent-message
@@ -41,6 +43,20 @@ public:
     QPushButton *saveSecretsButton() const { return m_saveSecrets; }
     QLabel *secretStatus() const { return m_secretStatus; }
     bool isSavingSecrets() const { return m_pendingSecrets > 0; }
+
+    // Adds the "AI providers" page: each provider as the running engine was configured (model,
+    // base URL, whether a key is set, place in the chain) with a Test button that asks it for
+    // a one-word answer.
+    void showProviders(const Settings &engineSettings);
+    QPushButton *providerTestButton(const QString &provider) const
+    {
+        return m_providerTests.value(provider);
+    }
+    QLabel *providerResult(const QString &provider) const
+    {
+        return m_providerResults.value(provider);
+    }
+    bool isTestingProvider() const;
 
     void addCannedResponse(const QString &name, const QString &text);
     QList<CannedResponse> cannedResponses() const;
@@ -69,6 +85,10 @@ private:
     QPushButton *m_saveSecrets = nullptr;
     QLabel *m_secretStatus = nullptr;
     SecretStore *m_store = nullptr;
+    Settings m_engineSettings;
+    ProviderTest *m_providerTest = nullptr;
+    QHash<QString, QPushButton *> m_providerTests;
+    QHash<QString, QLabel *> m_providerResults;
     int m_pendingSecrets = 0;
     QStringList m_secretErrors;
 };

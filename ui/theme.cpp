@@ -152,6 +152,7 @@ QColor Theme::stateColor(const QString &state)
         return warningText();
     case EventType::Queued:
     case EventType::Processing:
+    case EventType::Discarded:
         break;
     }
     return mutedText();

@@ -91,14 +91,67 @@ std::unique_ptr<ProviderRouter> ProviderRouter::fromSettings(const Settings &set
         }
         added << name;
     }
+    // Providers outside the global chain draft only for conversations whose own chain names
+    // them; anthropic and openai need their key for that too.
+    for (const QString &name : knownProviders()) {
+        if (added.contains(name) || !chainProblem(settings, name).isEmpty())
+            continue;
+        if (name == QLatin1String("anthropic"))
+            router->addProvider(
+                std::make_unique<AnthropicProvider>(network, configFor(name, settings.anthropic)),
+                breaker, false);
+        else if (name == QLatin1String("openai"))
+            router->addProvider(std::make_unique<OpenAiProvider>(network,
+                                                                 configFor(name, settings.openai),
+                                                                 OpenAiProvider::Flavour::OpenAi),
+                                breaker, false);
+        else if (name == QLatin1String("local"))
+            router->addProvider(
+                std::make_unique<OpenAiProvider>(network, configFor(name, settings.local),
+                                                 OpenAiProvider::Flavour::Compatible),
+                breaker, false);
+    }
     qCInfo(lcAi).noquote() << "AI provider chain:" << router->chain().join(QStringLiteral(" -> "));
     return router;
 }
 
 void ProviderRouter::addProvider(std::unique_ptr<ChatProvider> provider,
-                                 CircuitBreaker::Options breaker)
+                                 CircuitBreaker::Options breaker, bool inGlobalChain)
 {
-    m_links.push_back(Link{std::move(provider), std::make_unique<CircuitBreaker>(breaker)});
+    if (inGlobalChain)
+        m_chain << provider->name();
+    Link link;
+    link.provider = std::move(provider);
+    link.breaker = std::make_unique<CircuitBreaker>(breaker);
+    link.inGlobalChain = inGlobalChain;
+    m_links.push_back(std::move(link));
+}
+
+QStringList ProviderRouter::knownProviders()
+{
+    return {QStringLiteral("anthropic"), QStringLiteral("openai"), QStringLiteral("local"),
+            QStringLiteral("offline")};
+}
+
+QString ProviderRouter::chainProblem(const Settings &settings, const QString &name)
+{
+    if (!knownProviders().contains(name))
+        return QStringLiteral("unknown provider \"%1\" (known: %2)")
+            .arg(name, knownProviders().join(QStringLiteral(", ")));
+    if (name == QLatin1String("anthropic") && settings.anthropic.apiKey.isEmpty())
+        return QStringLiteral("anthropic has no API key here ([ai.anthropic] api_key)");
+    if (name == QLatin1String("openai") && settings.openai.apiKey.isEmpty())
+        return QStringLiteral("openai has no API key here ([ai.openai] api_key)");
+    return {};
+}
+
+ProviderRouter::Link *ProviderRouter::linkNamed(const QString &name)
+{
+    for (Link &link : m_links) {
+        if (link.provider->name() == name)
+            return &link;
+    }
+    return nullptr;
 }
 
 QString ProviderRouter::name() const
@@ -124,9 +177,7 @@ void ProviderRouter::setRandom(std::function<double()> random)
 
 QStringList ProviderRouter::chain() const
 {
-    QStringList names;
-    for (const Link &link : m_links)
-        names << link.provider->name();
+    QStringList names = m_chain;
     names << m_offline->name();
     return names;
 }
@@ -134,9 +185,11 @@ QStringList ProviderRouter::chain() const
 QList<ProviderStatus> ProviderRouter::statuses() const
 {
     QList<ProviderStatus> list;
-    for (const Link &link : m_links)
-        list.append(ProviderStatus{link.provider->name(), link.provider->model(),
-                                   link.breaker->snapshot()});
+    for (const Link &link : m_links) {
+        if (link.inGlobalChain || link.used->load())
+            list.append(ProviderStatus{link.provider->name(), link.provider->model(),
+                                       link.breaker->snapshot()});
+    }
     return list;
 }
 
@@ -155,9 +208,20 @@ QCoro::Task<Outcome<Draft>> ProviderRouter::draft(DraftRequest request)
 {
     const Prompt prompt = m_prompts.build(request);
     const QString conversationId = request.conversation.id;
+    // A conversation's own chain replaces the global one; "offline" ends either.
+    const QStringList names =
+        request.conversation.aiChain.isEmpty() ? m_chain : request.conversation.aiChain;
     QStringList failures;
-    for (std::size_t index = 0; index < m_links.size(); ++index) {
-        Link &link = m_links[index];
+    for (const QString &name : names) {
+        if (name == m_offline->name())
+            break;
+        Link *found = linkNamed(name);
+        if (!found) {
+            failures << QStringLiteral("%1: not configured").arg(name);
+            continue;
+        }
+        Link &link = *found;
+        link.used->store(true);
         const bool usable = admit(link, prompt, failures);
         if (!usable)
             continue;

@@ -8,6 +8,7 @@
 #include "ai/responder.h"
 #include "ai/usagerecord.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -51,8 +52,15 @@ public:
                                                         QNetworkAccessManager *network,
                                                         int promptTokenBudget = 8000);
 
-    // Appends a provider to the chain; call before the first draft.
-    void addProvider(std::unique_ptr<ChatProvider> provider, CircuitBreaker::Options breaker);
+    // Appends a provider; call before the first draft. Outside the global chain it only
+    // drafts for conversations whose own chain names it (Conversation::aiChain).
+    void addProvider(std::unique_ptr<ChatProvider> provider, CircuitBreaker::Options breaker,
+                     bool inGlobalChain = true);
+
+    // Why `name` cannot be part of a conversation's chain with these settings (unknown
+    // provider, or one without its API key), or empty when it can.
+    static QString chainProblem(const Settings &settings, const QString &name);
+    static QStringList knownProviders();
 
     QString name() const override;
     QCoro::Task<Outcome<Draft>> draft(DraftRequest request) override;
@@ -63,9 +71,10 @@ public:
     // Jitter source in [0, 1); tests pin it.
     void setRandom(std::function<double()> random);
 
-    // Provider names in order, ending with "offline".
+    // The global chain's provider names in order, ending with "offline".
     QStringList chain() const;
-    // Safe from any thread once the chain is built.
+    // The global chain's providers, then those only conversations name once one has used
+    // them. Safe from any thread once the chain is built.
     QList<ProviderStatus> statuses() const;
     CircuitBreaker *breaker(const QString &providerName) const;
     const PromptBuilder &prompts() const { return m_prompts; }
@@ -74,11 +83,15 @@ private:
     struct Link {
         std::unique_ptr<ChatProvider> provider;
         std::unique_ptr<CircuitBreaker> breaker;
+        bool inGlobalChain = true;
+        // Set on the drafting thread, read by statuses() wherever it is called.
+        std::unique_ptr<std::atomic<bool>> used = std::make_unique<std::atomic<bool>>(false);
     };
 
     QCoro::Task<ProviderReply> callWithRetries(Link &link, const Prompt &prompt,
                                                ChatProvider::TextCallback onText,
                                                QString conversationId);
+    Link *linkNamed(const QString &name);
     bool admit(Link &link, const Prompt &prompt, QStringList &failures) const;
     void account(Link &link, const ProviderReply &reply, const QString &conversationId);
     qint64 retryDelay(const ProviderReply &reply, int attempt) const;
@@ -93,6 +106,7 @@ private:
     PriceTable m_prices;
     RouterOptions m_options;
     std::vector<Link> m_links;
+    QStringList m_chain; // the global chain, without "offline"
     UsageSink m_usageSink;
     UsageMeter *m_meter = nullptr;
     std::function<double()> m_random;

@@ -15,6 +15,11 @@ struct SendResult {
     QString error;      // human-readable reason on failure
     bool retryable = true;
     int retryAfterSeconds = 0;
+    // The provider itself failed (5xx, timeout, unreachable), as opposed to refusing this one
+    // message or rate limiting: counts against the account's circuit where failover is set up.
+    bool accountFault = false;
+    // Which of the channel's accounts sent it ("primary", "fallback"); empty without failover.
+    QString account;
 };
 
 struct ChannelHealth {
@@ -33,9 +38,18 @@ struct OutboundContext {
     std::optional<Message> lastInbound;
 };
 
+// One account of a channel with failover ([channels.<name>.fallback]).
+struct AccountStatus {
+    QString name; // "primary" or "fallback"
+    ChannelHealth health;
+    QString circuit;      // closed, open, half_open
+    qint64 retryInMs = 0; // while open: time left before the account is tried again
+};
+
 struct ChannelStatus {
     QString name;
     ChannelHealth health;
+    QList<AccountStatus> accounts; // empty without failover
 };
 
 // One platform's connection: sends outbound messages. Inbound verification and parsing join
@@ -55,6 +69,8 @@ public:
     virtual QCoro::Task<SendResult> send(OutboundContext context) = 0;
 
     ChannelHealth health() const { return m_health; }
+    // Per-account health of a channel that fails over between accounts; empty otherwise.
+    virtual QList<AccountStatus> accountStatuses() const { return {}; }
 
     // Inbound activity counts for health too: a poller that keeps failing is unhealthy.
     void recordResult(const SendResult &result);

@@ -155,7 +155,7 @@ void DiscordChannel::connectGateway()
                                                  m_gatewayOptions);
     DiscordGateway *gateway = m_gateway.get();
     QObject::connect(gateway, &DiscordGateway::ready, gateway, [this](const QString &, bool) {
-        recordResult(SendResult{true, {}, {}, false, 0});
+        recordResult(SendResult{true, {}, {}, false, 0, false, {}});
     });
     QObject::connect(gateway, &DiscordGateway::sessionChanged, gateway,
                      [this] { persistSession(); });
@@ -492,7 +492,7 @@ QCoro::Task<SendResult> DiscordChannel::openDirectMessage(QString recipientId)
 {
     const auto cached = m_directMessageChannels.constFind(recipientId);
     if (cached != m_directMessageChannels.cend()) {
-        const SendResult known{true, *cached, {}, false, 0};
+        const SendResult known{true, *cached, {}, false, 0, false, {}};
         co_return known;
     }
     if (!isSnowflake(recipientId)) {

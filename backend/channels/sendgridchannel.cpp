@@ -472,6 +472,20 @@ QUrl SendGridChannel::mailSendUrl(const SendGridSettings &settings)
     return QUrl(base + QStringLiteral("/v3/mail/send"));
 }
 
+SendGridSettings SendGridChannel::fallbackAccount(const SendGridSettings &settings)
+{
+    SendGridSettings account = settings;
+    account.apiKey = settings.fallback.apiKey;
+    if (!settings.fallback.from.isEmpty())
+        account.from = settings.fallback.from;
+    if (!settings.fallback.eventPublicKey.isEmpty())
+        account.eventPublicKey = settings.fallback.eventPublicKey;
+    if (!settings.fallback.baseUrl.isEmpty())
+        account.baseUrl = settings.fallback.baseUrl;
+    account.fallback = {};
+    return account;
+}
+
 SendResult SendGridChannel::resultFor(int httpStatus, const QByteArray &body,
                                       const QByteArray &messageIdHeader,
                                       const QByteArray &retryAfter,
@@ -481,6 +495,7 @@ SendResult SendGridChannel::resultFor(int httpStatus, const QByteArray &body,
     if (httpStatus == 0) {
         result.error = QStringLiteral("SendGrid is unreachable: ") + networkError;
         result.retryable = true;
+        result.accountFault = true;
         return result;
     }
     if (httpStatus >= 200 && httpStatus < 300) {
@@ -507,6 +522,7 @@ SendResult SendGridChannel::resultFor(int httpStatus, const QByteArray &body,
     if (!problems.isEmpty())
         result.error += QStringLiteral(": ") + problems.join(QStringLiteral("; "));
     result.retryable = httpStatus == 429 || httpStatus == 408 || httpStatus >= 500;
+    result.accountFault = httpStatus == 408 || httpStatus >= 500;
     result.retryAfterSeconds = RetryHint::fromRetryAfter(retryAfter);
     if (result.retryAfterSeconds == 0 && httpStatus == 429)
         result.retryAfterSeconds = RetryHint::fromResetTime(rateLimitReset);

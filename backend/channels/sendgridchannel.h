@@ -74,6 +74,8 @@ public:
     static Outcome<QJsonObject> mailPayload(const OutboundContext &context,
                                             const SendGridSettings &settings);
     static QUrl mailSendUrl(const SendGridSettings &settings);
+    // The settings of the [channels.sendgrid.fallback] key as a channel of its own.
+    static SendGridSettings fallbackAccount(const SendGridSettings &settings);
     // 202 with X-Message-Id, or {"errors":[{"message","field"}]}; 429 and 5xx are retryable and
     // honour Retry-After, else X-RateLimit-Reset.
     static SendResult resultFor(int httpStatus, const QByteArray &body,

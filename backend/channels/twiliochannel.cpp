@@ -298,7 +298,7 @@ QString TwilioChannel::receiptKey(const TwilioStatus &status)
 
 Outcome<FormFields> TwilioChannel::outboundForm(const OutboundContext &context,
                                                 const TwilioSettings &settings,
-                                                const QString &statusCallbackUrl)
+                                                const QString &statusCallbackUrl, bool ownNumber)
 {
     const Message &message = context.message;
     const auto inbound = [&context](const QString &key) {
@@ -306,8 +306,9 @@ Outcome<FormFields> TwilioChannel::outboundForm(const OutboundContext &context,
     };
     const QString to = firstNonEmpty({message.metadata.value(QStringLiteral("to")),
                                       inbound(QStringLiteral("from")), message.userId});
-    const QString from = firstNonEmpty({message.metadata.value(QStringLiteral("from")),
-                                        inbound(QStringLiteral("to")), settings.from});
+    const QString from = ownNumber ? settings.from.trimmed()
+                                   : firstNonEmpty({message.metadata.value(QStringLiteral("from")),
+                                                    inbound(QStringLiteral("to")), settings.from});
     auto refuse = [](const QString &reason) {
         return Outcome<FormFields>::failure(ErrorKind::Invalid, reason);
     };
@@ -351,6 +352,18 @@ Outcome<FormFields> TwilioChannel::outboundForm(const OutboundContext &context,
     return form;
 }
 
+TwilioSettings TwilioChannel::fallbackAccount(const TwilioSettings &settings)
+{
+    TwilioSettings account = settings;
+    account.accountSid = settings.fallback.accountSid;
+    account.authToken = settings.fallback.authToken;
+    account.from = settings.fallback.from;
+    if (!settings.fallback.baseUrl.isEmpty())
+        account.baseUrl = settings.fallback.baseUrl;
+    account.fallback = {};
+    return account;
+}
+
 QUrl TwilioChannel::messagesUrl(const TwilioSettings &settings)
 {
     QString base = settings.baseUrl.trimmed();
@@ -368,6 +381,7 @@ SendResult TwilioChannel::resultFor(int httpStatus, const QByteArray &body,
     if (httpStatus == 0) {
         result.error = QStringLiteral("Twilio is unreachable: ") + networkError;
         result.retryable = true;
+        result.accountFault = true;
         return result;
     }
     const QJsonObject json = QJsonDocument::fromJson(body).object();
@@ -396,6 +410,7 @@ SendResult TwilioChannel::resultFor(int httpStatus, const QByteArray &body,
     // 4xx other than rate limits and timeouts (invalid number, unsubscribed recipient, bad
     // credentials) will fail the same way every time: dead-letter at once.
     result.retryable = httpStatus == 429 || httpStatus == 408 || httpStatus >= 500;
+    result.accountFault = httpStatus == 408 || httpStatus >= 500;
     result.retryAfterSeconds = RetryHint::fromRetryAfter(retryAfter);
     return result;
 }
@@ -445,7 +460,7 @@ std::unique_ptr<QNetworkReply> TwilioChannel::post(const QByteArray &body) const
 QCoro::Task<SendResult> TwilioChannel::send(OutboundContext context)
 {
     const QString callback = statusCallbackUrl();
-    const Outcome<FormFields> form = outboundForm(context, m_settings, callback);
+    const Outcome<FormFields> form = outboundForm(context, m_settings, callback, m_ownNumber);
     if (!form.isOk()) {
         // A message that cannot be sent says nothing about the channel's health: no
         // recordResult, the dead letter carries the reason.

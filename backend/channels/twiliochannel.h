@@ -56,6 +56,9 @@ public:
     QString name() const override;
     bool handles(Platform platform) const override;
     QCoro::Task<SendResult> send(OutboundContext context) override;
+    // A fallback account owns none of the primary's numbers: it always sends from its own
+    // [channels.twilio.fallback] from, never from the number the customer wrote to.
+    void setSendFromOwnNumber(bool own) { m_ownNumber = own; }
 
     // --- Inbound: pure functions, safe on the HTTP thread ---
 
@@ -88,7 +91,10 @@ public:
     // it cannot be sent: no recipient, no sender, nothing to send, too long.
     static Outcome<FormFields> outboundForm(const OutboundContext &context,
                                             const TwilioSettings &settings,
-                                            const QString &statusCallbackUrl);
+                                            const QString &statusCallbackUrl,
+                                            bool ownNumber = false);
+    // The settings of the [channels.twilio.fallback] account as a channel of its own.
+    static TwilioSettings fallbackAccount(const TwilioSettings &settings);
     static QUrl messagesUrl(const TwilioSettings &settings);
     // Interprets Twilio's answer: 201 with sid, or its error JSON {code, message, more_info,
     // status}; 429 and 5xx are retryable and honour Retry-After.
@@ -105,6 +111,7 @@ private:
     TwilioSettings m_settings;
     QString m_publicUrl;
     int m_timeoutMs;
+    bool m_ownNumber = false;
 };
 
 } // namespace relaydesk

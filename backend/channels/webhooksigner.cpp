@@ -44,7 +44,10 @@ bool WebhookSigner::verify(const QByteArray &id, const QByteArray &timestamp,
     const qint64 seconds = timestamp.toLongLong(&numeric);
     if (!numeric || !isValid())
         return false;
-    if (std::abs(now.toSecsSinceEpoch() - seconds) > toleranceSeconds)
+    // Compared as a window around now: "now - seconds" overflows for a hostile timestamp such
+    // as -9223372036854775808 (found by tests/fuzz/fuzz_webhook_signature).
+    const qint64 nowSeconds = now.toSecsSinceEpoch();
+    if (seconds < nowSeconds - toleranceSeconds || seconds > nowSeconds + toleranceSeconds)
         return false;
     const QByteArray expected = sign(id, seconds, body);
     bool matched = false;

@@ -23,6 +23,8 @@ struct Conversation {
     // says, and flagReason tells the operator why.
     bool flagged = false;
     QString flagReason;
+    // Providers tried in order for this conversation's drafts; empty: the global [ai] chain.
+    QStringList aiChain;
     QDateTime lastActivityAt;
     QDateTime createdAt;
     // Filled by list reads: preview of the newest message and how many drafts wait for review.

@@ -33,9 +33,9 @@ constexpr std::array<const char *, 2> kDirections = {"inbound", "outbound"};
 constexpr std::array<const char *, 4> kAuthorKinds = {"customer", "operator", "ai", "system"};
 constexpr std::array<const char *, 4> kStatuses = {"open", "pending", "resolved", "archived"};
 constexpr std::array<const char *, 3> kAiModes = {"auto", "review", "manual"};
-constexpr std::array<const char *, 9> kEventTypes = {
-    "queued", "processing", "drafted", "approved",     "rejected",
-    "sent",   "delivered",  "failed",  "dead_lettered"};
+constexpr std::array<const char *, 10> kEventTypes = {
+    "queued", "processing", "drafted", "approved",      "rejected",
+    "sent",   "delivered",  "failed",  "dead_lettered", "discarded"};
 
 } // namespace
 

@@ -20,7 +20,9 @@ enum class EventType {
     Sent,
     Delivered,
     Failed,
-    DeadLettered
+    DeadLettered,
+    // An operator gave up on a dead letter: the job is gone and the message stays unsent.
+    Discarded
 };
 
 // Wire names are lower case; parsing is case-insensitive because seed 000 clients send

@@ -10,6 +10,9 @@ struct IngestResult {
     QString conversationId;
     QString jobId;
     bool duplicate = false; // the client or platform message id was seen before: nothing stored
+    // A duplicate whose stored message has other content: the API refuses the reuse (422);
+    // channels, whose ids are the platform's, treat it as the redelivery it is.
+    bool differs = false;
 };
 
 } // namespace relaydesk

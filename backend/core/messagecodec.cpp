@@ -311,6 +311,10 @@ QJsonObject MessageCodec::toJson(const Conversation &c)
                   c.flagged ? QJsonValue(c.flagReason) : QJsonValue(QJsonValue::Null));
     object.insert(QStringLiteral("assignee"),
                   c.assignee.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.assignee));
+    // null: drafted with the global [ai] chain.
+    object.insert(QStringLiteral("ai_chain"),
+                  c.aiChain.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                      : QJsonValue(QJsonArray::fromStringList(c.aiChain)));
     return object;
 }
 

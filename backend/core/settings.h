@@ -16,12 +16,35 @@ struct CannedAnswer {
 
 // [channels.<name>]: every channel can be switched off, and every base URL can point at a proxy
 // or, in tests, at a fake on 127.0.0.1. Secrets may also come from RELAYDESK_<CHANNEL>_<KEY>.
+// [channels.<name>.fallback]: a second account of the same provider that sends while the
+// first one's circuit is open (failure_threshold provider failures in a row: 5xx, timeouts,
+// unreachable; a refused message such as an invalid number does not count), until a probe
+// after cooldown_s succeeds on the first again.
+struct TwilioFallbackSettings {
+    QString accountSid; // empty: no fallback account
+    QString authToken;
+    QString from;    // the fallback's own number: it owns none of the primary's
+    QString baseUrl; // empty: the primary's base_url
+    int failureThreshold = 3;
+    int cooldownSeconds = 60;
+};
+
+struct SendGridFallbackSettings {
+    QString apiKey;         // empty: no fallback key
+    QString from;           // empty: the primary's from
+    QString eventPublicKey; // when the fallback is another SendGrid account with its own key
+    QString baseUrl;        // empty: the primary's base_url
+    int failureThreshold = 3;
+    int cooldownSeconds = 60;
+};
+
 struct TwilioSettings {
     bool enabled = false;
     QString accountSid;
     QString authToken;
     QString from;
     QString baseUrl = QStringLiteral("https://api.twilio.com");
+    TwilioFallbackSettings fallback;
 };
 
 struct SendGridSettings {
@@ -30,6 +53,7 @@ struct SendGridSettings {
     QString from;
     QString eventPublicKey; // base64 DER or PEM of the ECDSA P-256 verification key
     QString baseUrl = QStringLiteral("https://api.sendgrid.com");
+    SendGridFallbackSettings fallback;
 };
 
 struct TelegramSettings {
@@ -83,7 +107,9 @@ struct Settings {
     QString publicUrl;
     int threadPoolSize = 0; // seed 000 key; 0 = QThread::idealThreadCount()
     qint64 maxBodyBytes = 1024 * 1024;
-    QString tlsCertificateFile; // PEM; TLS is on when both files are set
+    qint64 maxHeaderBytes = 16 * 1024; // request line + headers; more is answered 431
+    int idleTimeoutSeconds = 60;       // time allowed for a complete request on a connection
+    QString tlsCertificateFile;        // PEM; TLS is on when both files are set
     QString tlsKeyFile;
 
     // [database]
@@ -134,6 +160,10 @@ struct Settings {
     QStringList blockedTerms;
     QStringList blockedPatterns; // regular expressions
     bool detectPii = true;       // card numbers (Luhn) and national ids flag a message
+    // Provider moderation before drafting: "openai" (POST [ai.openai] base_url/moderations with
+    // its api_key) or empty for rules only.
+    QString moderationProvider;
+    QString moderationModel = QStringLiteral("omni-moderation-latest");
     QList<CannedAnswer> offlineAnswers;
     QString offlineDefaultReply = QStringLiteral(
         "Thanks for reaching out! We have received your message and a member of our team will "

@@ -204,6 +204,13 @@ QString checkEcdsaPublicKey(const QString &key)
     return {};
 }
 
+QString checkModerationProvider(const QString &name)
+{
+    if (name.isEmpty() || name == QLatin1String("openai"))
+        return {};
+    return QStringLiteral("expected \"openai\" or an empty string, got %1").arg(quoted(name));
+}
+
 QString checkRegularExpression(const QString &pattern)
 {
     const QRegularExpression expression(pattern);
@@ -873,7 +880,9 @@ constexpr SectionSpec kSections[] = {
     {"channels", "channel adapters"},
     {"channels.webhook", "generic signed webhook channel"},
     {"channels.twilio", "SMS/MMS through Twilio"},
+    {"channels.twilio.fallback", "second Twilio account used while the first one fails"},
     {"channels.sendgrid", "e-mail through SendGrid"},
+    {"channels.sendgrid.fallback", "second SendGrid API key used while the first one fails"},
     {"channels.telegram", "Telegram bot"},
     {"channels.discord", "Discord bot"},
     {"channels.twitter", "X (Twitter) direct messages"},
@@ -896,6 +905,8 @@ const QList<KeySpec> &keySpecs()
     using P = AiProviderSettings;
     using Tw = TwilioSettings;
     using Sg = SendGridSettings;
+    using TwF = TwilioFallbackSettings;
+    using SgF = SendGridFallbackSettings;
     using Tg = TelegramSettings;
     using Dc = DiscordSettings;
     using X = TwitterSettings;
@@ -910,6 +921,11 @@ const QList<KeySpec> &keySpecs()
          &stringKey<checkHttpUrl, &S::publicUrl>, &showString<&S::publicUrl>},
         {"server", "max_body_bytes", "largest request body accepted, in bytes",
          &integerKey<1, kInt64Max, &S::maxBodyBytes>, &showInteger<&S::maxBodyBytes>},
+        {"server", "max_header_bytes", "largest request line plus headers, 1024..65536 bytes",
+         &integerKey<1024, 65536, &S::maxHeaderBytes>, &showInteger<&S::maxHeaderBytes>},
+        {"server", "idle_timeout_seconds",
+         "seconds a connection may take to deliver a complete request, 1..3600",
+         &integerKey<1, 3600, &S::idleTimeoutSeconds>, &showInteger<&S::idleTimeoutSeconds>},
         {"server", "tls_certificate",
          "PEM certificate chain file, relative to the config file; HTTPS needs tls_key too",
          &fileKey<&S::tlsCertificateFile>, &showString<&S::tlsCertificateFile>},
@@ -1007,6 +1023,12 @@ const QList<KeySpec> &keySpecs()
          &blockedPatternsKey, &showStringArray<&S::blockedPatterns>},
         {"ai.moderation", "detect_pii", "flag card numbers and national ids",
          &boolKey<&S::detectPii>, &showBool<&S::detectPii>},
+        {"ai.moderation", "provider",
+         "\"openai\": also ask OpenAI's /moderations (with [ai.openai] api_key); empty: rules only",
+         &stringKey<checkModerationProvider, &S::moderationProvider>,
+         &showString<&S::moderationProvider>},
+        {"ai.moderation", "model", "moderation model of the provider",
+         &stringKey<checkNonEmpty, &S::moderationModel>, &showString<&S::moderationModel>},
         {"ai.offline", "default_reply", "offline reply when no canned answer matches",
          &stringKey<checkNonEmpty, &S::offlineDefaultReply>, &showString<&S::offlineDefaultReply>},
         {"ai.offline", "answers",
@@ -1040,6 +1062,26 @@ const QList<KeySpec> &keySpecs()
         {"channels.twilio", "base_url", "http(s) URL of the Twilio REST API",
          &stringKey<checkRequiredHttpUrl, &S::twilio, &Tw::baseUrl>,
          &showString<&S::twilio, &Tw::baseUrl>},
+        {"channels.twilio.fallback", "account_sid", "account SID (AC...) of the second account",
+         &stringKey<checkSecret, &S::twilio, &Tw::fallback, &TwF::accountSid>,
+         &showString<&S::twilio, &Tw::fallback, &TwF::accountSid>},
+        {"channels.twilio.fallback", "auth_token", "auth token of the second account",
+         &stringKey<checkSecret, &S::twilio, &Tw::fallback, &TwF::authToken>,
+         &showString<&S::twilio, &Tw::fallback, &TwF::authToken>},
+        {"channels.twilio.fallback", "from", "sender number of the second account",
+         &stringKey<checkAnything, &S::twilio, &Tw::fallback, &TwF::from>,
+         &showString<&S::twilio, &Tw::fallback, &TwF::from>},
+        {"channels.twilio.fallback", "base_url", "http(s) URL; empty = [channels.twilio] base_url",
+         &stringKey<checkHttpUrl, &S::twilio, &Tw::fallback, &TwF::baseUrl>,
+         &showString<&S::twilio, &Tw::fallback, &TwF::baseUrl>},
+        {"channels.twilio.fallback", "failure_threshold",
+         "failed sends in a row that switch to the fallback, 1..1000",
+         &integerKey<1, 1000, &S::twilio, &Tw::fallback, &TwF::failureThreshold>,
+         &showInteger<&S::twilio, &Tw::fallback, &TwF::failureThreshold>},
+        {"channels.twilio.fallback", "cooldown_s",
+         "seconds before the first account is tried again, 1..86400",
+         &integerKey<1, 86400, &S::twilio, &Tw::fallback, &TwF::cooldownSeconds>,
+         &showInteger<&S::twilio, &Tw::fallback, &TwF::cooldownSeconds>},
         {"channels.sendgrid", "enabled", "receive and send e-mail",
          &boolKey<&S::sendgrid, &Sg::enabled>, &showBool<&S::sendgrid, &Sg::enabled>},
         {"channels.sendgrid", "api_key", "API key with Mail Send permission",
@@ -1055,6 +1097,28 @@ const QList<KeySpec> &keySpecs()
         {"channels.sendgrid", "base_url", "http(s) URL of the SendGrid API",
          &stringKey<checkRequiredHttpUrl, &S::sendgrid, &Sg::baseUrl>,
          &showString<&S::sendgrid, &Sg::baseUrl>},
+        {"channels.sendgrid.fallback", "api_key", "second API key with Mail Send permission",
+         &stringKey<checkSecret, &S::sendgrid, &Sg::fallback, &SgF::apiKey>,
+         &showString<&S::sendgrid, &Sg::fallback, &SgF::apiKey>},
+        {"channels.sendgrid.fallback", "from", "sender address; empty = [channels.sendgrid] from",
+         &stringKey<checkEmailAddress, &S::sendgrid, &Sg::fallback, &SgF::from>,
+         &showString<&S::sendgrid, &Sg::fallback, &SgF::from>},
+        {"channels.sendgrid.fallback", "event_public_key",
+         "Event Webhook verification key of the second account, when it has its own",
+         &stringKey<checkEcdsaPublicKey, &S::sendgrid, &Sg::fallback, &SgF::eventPublicKey>,
+         &showString<&S::sendgrid, &Sg::fallback, &SgF::eventPublicKey>},
+        {"channels.sendgrid.fallback", "base_url",
+         "http(s) URL; empty = [channels.sendgrid] base_url",
+         &stringKey<checkHttpUrl, &S::sendgrid, &Sg::fallback, &SgF::baseUrl>,
+         &showString<&S::sendgrid, &Sg::fallback, &SgF::baseUrl>},
+        {"channels.sendgrid.fallback", "failure_threshold",
+         "failed sends in a row that switch to the fallback, 1..1000",
+         &integerKey<1, 1000, &S::sendgrid, &Sg::fallback, &SgF::failureThreshold>,
+         &showInteger<&S::sendgrid, &Sg::fallback, &SgF::failureThreshold>},
+        {"channels.sendgrid.fallback", "cooldown_s",
+         "seconds before the first key is tried again, 1..86400",
+         &integerKey<1, 86400, &S::sendgrid, &Sg::fallback, &SgF::cooldownSeconds>,
+         &showInteger<&S::sendgrid, &Sg::fallback, &SgF::cooldownSeconds>},
         {"channels.telegram", "enabled", "receive and send Telegram messages",
          &boolKey<&S::telegram, &Tg::enabled>, &showBool<&S::telegram, &Tg::enabled>},
         {"channels.telegram", "bot_token", "token from @BotFather",
@@ -1264,8 +1328,14 @@ const QList<SecretEnvSpec> &secretEnvironment()
          [](Settings &s) -> QString & { return s.twilio.accountSid; }},
         {"RELAYDESK_TWILIO_AUTH_TOKEN", "channels.twilio.auth_token", checkSecret,
          [](Settings &s) -> QString & { return s.twilio.authToken; }},
+        {"RELAYDESK_TWILIO_FALLBACK_ACCOUNT_SID", "channels.twilio.fallback.account_sid",
+         checkSecret, [](Settings &s) -> QString & { return s.twilio.fallback.accountSid; }},
+        {"RELAYDESK_TWILIO_FALLBACK_AUTH_TOKEN", "channels.twilio.fallback.auth_token", checkSecret,
+         [](Settings &s) -> QString & { return s.twilio.fallback.authToken; }},
         {"RELAYDESK_SENDGRID_API_KEY", "channels.sendgrid.api_key", checkSecret,
          [](Settings &s) -> QString & { return s.sendgrid.apiKey; }},
+        {"RELAYDESK_SENDGRID_FALLBACK_API_KEY", "channels.sendgrid.fallback.api_key", checkSecret,
+         [](Settings &s) -> QString & { return s.sendgrid.fallback.apiKey; }},
         {"RELAYDESK_SENDGRID_EVENT_PUBLIC_KEY", "channels.sendgrid.event_public_key",
          checkEcdsaPublicKey, [](Settings &s) -> QString & { return s.sendgrid.eventPublicKey; }},
         {"RELAYDESK_TELEGRAM_BOT_TOKEN", "channels.telegram.bot_token", checkSecret,
@@ -1542,6 +1612,11 @@ void checkCombination(const Settings &s, const Origins &origins, QList<FieldErro
                                  .arg(QLatin1String(name), keyInSection(keyName),
                                       QLatin1String(secretEnvFor(keyName)))});
     }
+    if (s.moderationProvider == QLatin1String("openai") && s.openai.apiKey.isEmpty() &&
+        usable(QStringLiteral("ai.openai.api_key")))
+        problems.append({origin("ai.moderation.provider"),
+                         QStringLiteral("moderation through openai needs its API key; set "
+                                        "[ai.openai] api_key or OPENAI_API_KEY")});
     // Two prompts would leave the reader guessing which one the model gets.
     if (!s.systemPrompt.isEmpty() && !s.systemPromptFile.isEmpty())
         problems.append({origin("ai.system_prompt_file"),
@@ -1576,6 +1651,18 @@ void checkCombination(const Settings &s, const Origins &origins, QList<FieldErro
              {"from", s.twilio.from}});
     require("sendgrid", s.sendgrid.enabled,
             {{"api_key", s.sendgrid.apiKey}, {"from", s.sendgrid.from}});
+    // A fallback account sends from its own number and signs its webhooks with its own token.
+    if (s.twilio.enabled && !s.twilio.fallback.accountSid.isEmpty()) {
+        for (const auto &[key, value] :
+             {std::pair{"channels.twilio.fallback.auth_token", &s.twilio.fallback.authToken},
+              std::pair{"channels.twilio.fallback.from", &s.twilio.fallback.from}}) {
+            const QString name = QLatin1String(key);
+            if (value->isEmpty() && usable(name))
+                problems.append({origin("channels.twilio.fallback.account_sid"),
+                                 QStringLiteral("the Twilio fallback account has no %1; set %2")
+                                     .arg(name.section(QLatin1Char('.'), -1), keyInSection(name))});
+        }
+    }
     require("telegram", s.telegram.enabled, {{"bot_token", s.telegram.botToken}});
     require("discord", s.discord.enabled, {{"bot_token", s.discord.botToken}});
     require("twitter", s.twitter.enabled, {{"bearer_token", s.twitter.bearerToken}});

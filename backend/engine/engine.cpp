@@ -1,10 +1,14 @@
 #include "engine/engine.h"
 
+#include "core/clock.h"
+#include "core/uuid7.h"
 #include "engine/jobrunner.h"
 #include "storage/channelstore.h"
 #include "storage/conversationrepository.h"
 #include "storage/jobqueue.h"
+#include "storage/messagerepository.h"
 #include "storage/migrator.h"
+#include "storage/noterepository.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -254,6 +258,74 @@ QFuture<Outcome<Job>> Engine::retryJob(const QString &jobId)
                     result.value().payload.value(QStringLiteral("conversation_id")).toString(),
                     result.value().messageId, toString(EventType::Queued));
             }
+            return result;
+        });
+}
+
+QFuture<Outcome<Job>> Engine::discardJob(const QString &jobId, const QString &actor)
+{
+    struct Discarded {
+        Job job;
+        QString conversationId;
+    };
+    return m_writer
+        ->submit<Discarded>([jobId, actor](QSqlDatabase &db) -> Outcome<Discarded> {
+            auto job = JobQueue(db).discard(jobId);
+            if (!job.isOk())
+                return job.error();
+            Discarded discarded{job.value(), {}};
+            if (job.value().messageId.isEmpty())
+                return discarded;
+            MessageRepository messages(db);
+            auto message = messages.get(job.value().messageId);
+            if (!message.isOk())
+                return message.error();
+            discarded.conversationId = message.value().conversationId;
+            if (auto event = messages.addEvent(job.value().messageId, EventType::Discarded, actor);
+                !event.isOk())
+                return event.error();
+            return discarded;
+        })
+        .then([this](const Outcome<Discarded> &result) -> Outcome<Job> {
+            if (!result.isOk())
+                return result.error();
+            Q_EMIT queueChanged();
+            if (!result.value().conversationId.isEmpty()) {
+                Q_EMIT messageStateChanged(result.value().conversationId,
+                                           result.value().job.messageId,
+                                           toString(EventType::Discarded));
+                Q_EMIT conversationChanged(result.value().conversationId);
+            }
+            return result.value().job;
+        });
+}
+
+QFuture<Outcome<Note>> Engine::addNote(const QString &conversationId, const QString &content,
+                                       const QString &author)
+{
+    const QString text = content.trimmed();
+    if (text.isEmpty())
+        return readyFuture(
+            Outcome<Note>::failure(ErrorKind::Invalid, QStringLiteral("a note needs some text")));
+    if (text.size() > kNoteMaxLength)
+        return readyFuture(Outcome<Note>::failure(
+            ErrorKind::Invalid,
+            QStringLiteral("a note is at most %1 characters long").arg(kNoteMaxLength)));
+    Note note{Uuid7::generate(), conversationId, author.trimmed(), text, Clock::now()};
+    return m_writer
+        ->submit<Note>([note](QSqlDatabase &db) -> Outcome<Note> {
+            // A clear 404 instead of a foreign key error from the database.
+            auto conversation = ConversationRepository(db).get(note.conversationId);
+            if (!conversation.isOk())
+                return conversation.error();
+            auto inserted = NoteRepository(db).insert(note);
+            if (!inserted.isOk())
+                return inserted.error();
+            return note;
+        })
+        .then([this](const Outcome<Note> &result) {
+            if (result.isOk())
+                Q_EMIT noteAdded(result.value().conversationId, result.value().id);
             return result;
         });
 }

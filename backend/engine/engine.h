@@ -5,6 +5,7 @@
 #include "channels/inboundsink.h"
 #include "core/conversation.h"
 #include "core/message.h"
+#include "core/note.h"
 #include "core/outcome.h"
 #include "core/settings.h"
 #include "engine/pipelinewrites.h"
@@ -44,6 +45,9 @@ class Engine : public QObject, public InboundSink
     Q_OBJECT
 
 public:
+    // The longest private note accepted (characters).
+    static constexpr int kNoteMaxLength = 10000;
+
     explicit Engine(Settings settings, QObject *parent = nullptr);
     ~Engine() override;
 
@@ -73,6 +77,12 @@ public:
     QFuture<Outcome<Conversation>> updateConversation(const QString &conversationId,
                                                       const ConversationPatch &patch);
     QFuture<Outcome<Job>> retryJob(const QString &jobId);
+    // Gives up on a dead letter: the job is deleted and its message gets a "discarded" event
+    // naming `actor`. Returns the job as it was.
+    QFuture<Outcome<Job>> discardJob(const QString &jobId, const QString &actor);
+    // An operator's private note on a conversation; never sent, never queued.
+    QFuture<Outcome<Note>> addNote(const QString &conversationId, const QString &content,
+                                   const QString &author);
 
     // InboundSink: what channels ask of the engine.
     QFuture<Outcome<IngestResult>> deliverInbound(Message message) override;
@@ -85,7 +95,8 @@ public:
                                                 EventType type, const QString &detail) override;
     void logWebhook(const WebhookLogEntry &entry) override;
 
-    // A snapshot of every configured channel's health, safe to call from any thread.
+    // A snapshot of every configured channel's health (per account, with its circuit, for
+    // channels with a [channels.<name>.fallback]), safe to call from any thread.
     QList<ChannelStatus> channelStatuses() const;
     // The AI providers of the [ai] chain with their circuit breakers, refreshed every second;
     // safe to call from any thread.
@@ -111,6 +122,7 @@ Q_SIGNALS:
     void draftProgress(const QString &conversationId, const QString &messageId,
                        const QString &text);
     void queueChanged();
+    void noteAdded(const QString &conversationId, const QString &noteId);
 
 private:
     friend class JobRunner;

@@ -3,6 +3,7 @@
 #include "ai/providerrouter.h"
 #include "ai/usagerepository.h"
 #include "channels/discordchannel.h"
+#include "channels/failoverchannel.h"
 #include "channels/sendgridchannel.h"
 #include "channels/telegramchannel.h"
 #include "channels/twiliochannel.h"
@@ -46,6 +47,7 @@ void JobRunner::initialise()
     m_router = router.get();
     m_responder = std::move(router);
     m_userLimits = std::make_unique<UserRateLimiter>(m_settings.aiRateLimitPerUserPerMinute);
+    m_moderation = OpenAiModerator::fromSettings(m_settings, m_network);
     if (m_settings.webhookEnabled && !m_settings.webhookOutboundUrl.isEmpty()) {
         m_channels.push_back(std::make_unique<WebhookChannel>(
             m_network, QUrl(m_settings.webhookOutboundUrl), m_settings.webhookSecret,
@@ -58,10 +60,9 @@ void JobRunner::initialise()
     if (m_settings.discord.enabled)
         m_channels.push_back(std::make_unique<DiscordChannel>(m_network, m_settings.discord));
     if (m_settings.twilio.enabled)
-        m_channels.push_back(
-            std::make_unique<TwilioChannel>(m_network, m_settings.twilio, m_settings.publicUrl));
+        m_channels.push_back(twilioChannel());
     if (m_settings.sendgrid.enabled)
-        m_channels.push_back(std::make_unique<SendGridChannel>(m_network, m_settings.sendgrid));
+        m_channels.push_back(sendGridChannel());
     // Retries scheduled for later and jobs enqueued by other instances are found by polling.
     m_pollTimer = new QTimer(this);
     m_pollTimer->setInterval(200);
@@ -103,7 +104,8 @@ void JobRunner::publishChannelStatuses()
 {
     QList<ChannelStatus> statuses;
     for (const auto &channel : m_channels)
-        statuses.append(ChannelStatus{channel->name(), channel->health()});
+        statuses.append(
+            ChannelStatus{channel->name(), channel->health(), channel->accountStatuses()});
     m_engine->setChannelStatuses(std::move(statuses));
     if (m_router)
         m_engine->setAiProviderStatuses(m_router->statuses());
@@ -128,6 +130,12 @@ void JobRunner::releaseRunning()
             .waitForFinished();
     }
     m_runningJobs.clear();
+    // Jobs that finished while the database was unreachable could not record their outcome and
+    // still carry our lease; hand them back too rather than leave them to expire.
+    m_engine->writer()
+        .submit<int>(
+            [owner = m_owner](QSqlDatabase &db) { return JobQueue(db).releaseOwner(owner); })
+        .waitForFinished();
 }
 
 void JobRunner::maintain()
@@ -272,6 +280,11 @@ QCoro::Task<bool> JobRunner::runDraft(const Job &job)
         co_return true;
     }
 
+    if (m_moderation) {
+        QCoro::Task<> moderating = moderate(job, context.value());
+        co_await moderating;
+    }
+
     const DraftRequest request = draftRequestFor(job, context.value());
     QCoro::Task<Outcome<Draft>> drafting = m_responder->draft(request);
     const Outcome<Draft> draft = co_await drafting;
@@ -330,6 +343,55 @@ QString JobRunner::userLimitReason(const Job &job, const DraftContext &context)
     return {};
 }
 
+QString JobRunner::textToModerate(const Job &job, const DraftContext &context)
+{
+    // A regenerated draft answers a message that was moderated when it was first drafted.
+    if (job.payload.contains(QStringLiteral("actor")))
+        return {};
+    for (const Message &message : context.history) {
+        if (message.id == job.messageId && message.authorKind == AuthorKind::Customer)
+            return message.content;
+    }
+    return {};
+}
+
+QCoro::Task<> JobRunner::moderate(const Job &job, const DraftContext &context)
+{
+    const QString text = textToModerate(job, context);
+    if (text.trimmed().isEmpty())
+        co_return;
+    QCoro::Task<ModerationVerdict> asking = m_moderation->check(text);
+    const ModerationVerdict verdict = co_await asking;
+    const QString conversationId = context.conversation.id;
+    if (!verdict.ok || !verdict.flagged) {
+        afterModeration(conversationId, verdict);
+        co_return;
+    }
+    // Flagged before the draft is stored: storeDraft reads the flag in its own transaction, so
+    // the draft waits for review whatever the AI mode.
+    QFuture<Outcome<Done>> flag = m_engine->write<Done>(
+        [conversationId, reason = OpenAiModerator::reasonFor(verdict)](PipelineWrites &writes) {
+            return writes.flagConversation(conversationId, reason);
+        });
+    const Outcome<Done> flagged = co_await flag;
+    if (!flagged.isOk())
+        qCWarning(lcEngine).noquote()
+            << "cannot flag conversation" << conversationId << ":" << flagged.error().message;
+    afterModeration(conversationId, verdict);
+}
+
+void JobRunner::afterModeration(const QString &conversationId, const ModerationVerdict &verdict)
+{
+    if (!verdict.ok) {
+        qCWarning(lcAi).noquote() << "provider moderation failed, drafting with the rules' verdict "
+                                     "only:"
+                                  << verdict.error;
+        return;
+    }
+    if (verdict.flagged)
+        Q_EMIT m_engine->conversationChanged(conversationId);
+}
+
 void JobRunner::recordUsage(const UsageRecord &record)
 {
     // Accounting must never hold up a draft: fire and forget through the writer.
@@ -349,6 +411,35 @@ void JobRunner::announceDraft(const Job &job, const Message &draft)
         wake();
     }
     Q_EMIT m_engine->conversationChanged(conversationId);
+}
+
+std::unique_ptr<ChannelAdapter> JobRunner::twilioChannel() const
+{
+    const TwilioSettings &twilio = m_settings.twilio;
+    auto primary = std::make_unique<TwilioChannel>(m_network, twilio, m_settings.publicUrl);
+    if (twilio.fallback.accountSid.isEmpty())
+        return primary;
+    auto fallback = std::make_unique<TwilioChannel>(
+        m_network, TwilioChannel::fallbackAccount(twilio), m_settings.publicUrl);
+    fallback->setSendFromOwnNumber(true);
+    CircuitBreaker::Options breaker;
+    breaker.failureThreshold = std::max(1, twilio.fallback.failureThreshold);
+    breaker.cooldownMs = std::max(1, twilio.fallback.cooldownSeconds) * 1000LL;
+    return std::make_unique<FailoverChannel>(std::move(primary), std::move(fallback), breaker);
+}
+
+std::unique_ptr<ChannelAdapter> JobRunner::sendGridChannel() const
+{
+    const SendGridSettings &sendgrid = m_settings.sendgrid;
+    auto primary = std::make_unique<SendGridChannel>(m_network, sendgrid);
+    if (sendgrid.fallback.apiKey.isEmpty())
+        return primary;
+    auto fallback =
+        std::make_unique<SendGridChannel>(m_network, SendGridChannel::fallbackAccount(sendgrid));
+    CircuitBreaker::Options breaker;
+    breaker.failureThreshold = std::max(1, sendgrid.fallback.failureThreshold);
+    breaker.cooldownMs = std::max(1, sendgrid.fallback.cooldownSeconds) * 1000LL;
+    return std::make_unique<FailoverChannel>(std::move(primary), std::move(fallback), breaker);
 }
 
 ChannelAdapter *JobRunner::channelFor(Platform platform) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ai/openaimoderator.h"
 #include "ai/responder.h"
 #include "ai/usagemeter.h"
 #include "ai/userratelimiter.h"
@@ -66,10 +67,19 @@ private:
     // Why this draft must not be written now (the customer exceeded the per-user AI rate
     // limit), or empty. Operator-requested drafts are never limited.
     QString userLimitReason(const Job &job, const DraftContext &context);
+    // [ai.moderation] provider: asks the provider about the customer message before drafting
+    // and flags the conversation when it is flagged. A failed call is logged and changes
+    // nothing: the rules already ran at ingest.
+    QCoro::Task<> moderate(const Job &job, const DraftContext &context);
+    static QString textToModerate(const Job &job, const DraftContext &context);
+    void afterModeration(const QString &conversationId, const ModerationVerdict &verdict);
     void recordUsage(const UsageRecord &record);
     static Message outboundMessage(const Job &job, Message message);
     static QString noChannelError(Platform platform);
     ChannelAdapter *channelFor(Platform platform) const;
+    // The channel of the account, wrapped with its [channels.<name>.fallback] when configured.
+    std::unique_ptr<ChannelAdapter> twilioChannel() const;
+    std::unique_ptr<ChannelAdapter> sendGridChannel() const;
     void maintain();
     void publishChannelStatuses();
 
@@ -81,6 +91,7 @@ private:
     ProviderRouter *m_router = nullptr; // m_responder, for its providers' health
     std::unique_ptr<UsageMeter> m_usageMeter;
     std::unique_ptr<UserRateLimiter> m_userLimits;
+    std::unique_ptr<OpenAiModerator> m_moderation; // null without provider moderation
     std::vector<std::unique_ptr<ChannelAdapter>> m_channels;
     QTimer *m_pollTimer = nullptr;
     QTimer *m_maintenanceTimer = nullptr;

@@ -24,7 +24,7 @@ Outcome<Conversation> PipelineWrites::thread(const Message &message)
     std::optional<QString> conversationId;
     // A thread id that is one of our conversation ids joins it directly.
     if (!message.threadId.isEmpty()) {
-        auto direct = m_conversations.get(message.threadId);
+        auto direct = m_conversations.find(message.threadId);
         if (direct.isOk())
             conversationId = direct.value().id;
         else if (direct.error().kind != ErrorKind::NotFound)
@@ -72,7 +72,7 @@ Outcome<Conversation> PipelineWrites::thread(const Message &message)
         if (auto added = m_conversations.addAlias(alias, *conversationId); !added.isOk())
             return added.error();
     }
-    return m_conversations.get(*conversationId);
+    return m_conversations.find(*conversationId);
 }
 
 Outcome<std::optional<IngestResult>> PipelineWrites::findDuplicate(const Message &message)
@@ -88,8 +88,14 @@ Outcome<std::optional<IngestResult>> PipelineWrites::findDuplicate(const Message
     auto stored = messages.get(*existing.value());
     if (!stored.isOk())
         return stored.error();
+    // Same id, different message: flagged so the API can refuse it. Content is compared after
+    // the sanitising both went through (cleaning is idempotent).
+    const bool differs =
+        Sanitizer::clean(stored.value().content) != Sanitizer::clean(message.content) ||
+        (message.direction == Direction::Inbound && !message.userId.isEmpty() &&
+         stored.value().userId != message.userId);
     return std::optional<IngestResult>(
-        IngestResult{stored.value().id, stored.value().conversationId, {}, true});
+        IngestResult{stored.value().id, stored.value().conversationId, {}, true, differs});
 }
 
 Outcome<IngestResult> PipelineWrites::ingestInbound(Message message)
@@ -160,7 +166,7 @@ Outcome<IngestResult> PipelineWrites::reply(const QString &conversationId, Messa
         if (duplicate.value())
             return *duplicate.value();
     }
-    auto conversation = m_conversations.get(conversationId);
+    auto conversation = m_conversations.find(conversationId);
     if (!conversation.isOk())
         return conversation.error();
     const Conversation &c = conversation.value();
@@ -206,7 +212,7 @@ Outcome<Message> PipelineWrites::storeDraft(const Job &job, const Draft &draft)
     auto inbound = messages.get(job.messageId);
     if (!inbound.isOk())
         return inbound.error();
-    auto conversation = m_conversations.get(inbound.value().conversationId);
+    auto conversation = m_conversations.find(inbound.value().conversationId);
     if (!conversation.isOk())
         return conversation.error();
     const Conversation &c = conversation.value();
@@ -413,8 +419,12 @@ Outcome<Done> PipelineWrites::recordSent(const Job &job, Platform platform,
                                          const SendResult &result)
 {
     MessageRepository messages(m_db);
-    if (auto event = messages.addEvent(job.messageId, EventType::Sent, result.externalId);
-        !event.isOk())
+    // With failover the event says which account sent it, e.g. "SM123 via fallback account".
+    QString detail = result.externalId;
+    if (!result.account.isEmpty())
+        detail += (detail.isEmpty() ? QString() : QStringLiteral(" ")) + QStringLiteral("via ") +
+                  result.account + QStringLiteral(" account");
+    if (auto event = messages.addEvent(job.messageId, EventType::Sent, detail); !event.isOk())
         return event.error();
     if (auto recorded =
             ChannelStore(m_db).recordExternalId(platform, result.externalId, job.messageId);

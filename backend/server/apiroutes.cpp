@@ -8,10 +8,12 @@
 #include "observability/histogram.h"
 #include "observability/metricsregistry.h"
 #include "server/httpserver.h"
+#include "server/idempotency.h"
 #include "server/problem.h"
 #include "storage/conversationrepository.h"
 #include "storage/jobqueue.h"
 #include "storage/messagerepository.h"
+#include "storage/noterepository.h"
 
 #include <QJsonArray>
 
@@ -22,6 +24,7 @@ namespace {
 struct ConversationDetail {
     Conversation conversation;
     QList<Message> messages;
+    QList<Note> notes;
 };
 
 struct MessageDetail {
@@ -69,19 +72,39 @@ QJsonValue cursorJson(const QString &cursor)
     return cursor.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(cursor);
 }
 
+QJsonObject noteJson(const Note &note)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), note.id},
+        {QStringLiteral("conversation_id"), note.conversationId},
+        {QStringLiteral("author"), note.author},
+        {QStringLiteral("content"), note.content},
+        {QStringLiteral("created_at"), note.createdAt.toUTC().toString(Qt::ISODateWithMs)}};
+}
+
 void answerAccepted(const HttpResponder &responder, const Outcome<IngestResult> &result)
 {
     if (!result.isOk()) {
         responder.sendProblem(Problem::fromError(result.error()));
         return;
     }
-    QJsonObject body{{QStringLiteral("id"), result.value().messageId},
-                     {QStringLiteral("conversation_id"), result.value().conversationId},
-                     {QStringLiteral("status"), QStringLiteral("queued")}};
+    if (result.value().duplicate && result.value().differs) {
+        responder.sendProblem(Problem::unprocessable(
+            {{QStringLiteral("client_message_id"),
+              QStringLiteral("was already used for a different message; use a new id for new "
+                             "content")}},
+            QStringLiteral("client_message_id was already used for a different message")));
+        return;
+    }
+    // A repeated client_message_id replays the original acceptance, like a repeated
+    // Idempotency-Key: same status and body, flagged only by the header.
+    const QJsonObject body{{QStringLiteral("id"), result.value().messageId},
+                           {QStringLiteral("conversation_id"), result.value().conversationId},
+                           {QStringLiteral("status"), QStringLiteral("queued")}};
+    HttpHeaderList headers{{"Location", "/api/v1/messages/" + result.value().messageId.toUtf8()}};
     if (result.value().duplicate)
-        body.insert(QStringLiteral("duplicate"), true);
-    responder.sendJson(202, body,
-                       {{"Location", "/api/v1/messages/" + result.value().messageId.toUtf8()}});
+        headers.append({QByteArrayLiteral("Idempotent-Replayed"), QByteArrayLiteral("true")});
+    responder.sendJson(202, body, headers);
 }
 
 } // namespace
@@ -119,6 +142,8 @@ void ApiRoutes::install(HttpServer &server)
                 bind(&ApiRoutes::replyToConversation));
     router.get(QStringLiteral("/api/v1/jobs"), bind(&ApiRoutes::listJobs));
     router.post(QStringLiteral("/api/v1/jobs/{id}/retry"), bind(&ApiRoutes::retryJob));
+    router.post(QStringLiteral("/api/v1/jobs/{id}/discard"), bind(&ApiRoutes::discardJob));
+    router.post(QStringLiteral("/api/v1/conversations/{id}/notes"), bind(&ApiRoutes::addNote));
     router.get(QStringLiteral("/api/v1/channels"), bind(&ApiRoutes::listChannels));
 }
 
@@ -181,6 +206,8 @@ void ApiRoutes::postMessage(const HttpRequest &request, const HttpResponder &res
         responder.sendProblem(Problem::fromError(message.error()));
         return;
     }
+    if (message.value().clientMessageId.isEmpty())
+        message.value().clientMessageId = IdempotencyGuard::clientMessageIdFor(request);
     m_engine->ingest(message.value()).then(this, [responder](const Outcome<IngestResult> &result) {
         answerAccepted(responder, result);
     });
@@ -199,6 +226,8 @@ void ApiRoutes::sendMessage(const HttpRequest &request, const HttpResponder &res
         responder.sendProblem(Problem::fromError(message.error()));
         return;
     }
+    if (message.value().clientMessageId.isEmpty())
+        message.value().clientMessageId = IdempotencyGuard::clientMessageIdFor(request);
     m_engine->send(message.value()).then(this, [responder](const Outcome<IngestResult> &result) {
         answerAccepted(responder, result);
     });
@@ -378,7 +407,12 @@ void ApiRoutes::getConversation(const HttpRequest &request, const HttpResponder 
             auto messages = MessageRepository(db).recent(id, kConversationMessages);
             if (!messages.isOk())
                 return messages.error();
-            return ConversationDetail{conversation.value(), messages.value()};
+            // Private notes belong to the conversation's record (exports, audits), never to
+            // what is sent.
+            auto notes = NoteRepository(db).forConversation(id);
+            if (!notes.isOk())
+                return notes.error();
+            return ConversationDetail{conversation.value(), messages.value(), notes.value()};
         })
         .then(this, [responder](const Outcome<ConversationDetail> &detail) {
             if (!detail.isOk()) {
@@ -390,6 +424,10 @@ void ApiRoutes::getConversation(const HttpRequest &request, const HttpResponder 
             for (const Message &message : detail.value().messages)
                 messages.append(MessageCodec::toJson(message));
             body.insert(QStringLiteral("messages"), messages);
+            QJsonArray notes;
+            for (const Note &note : detail.value().notes)
+                notes.append(noteJson(note));
+            body.insert(QStringLiteral("notes"), notes);
             responder.sendJson(200, body);
         });
 }
@@ -406,7 +444,8 @@ void ApiRoutes::patchConversation(const HttpRequest &request, const HttpResponde
     ConversationPatch patch;
     static const QStringList known{QStringLiteral("status"),   QStringLiteral("ai_mode"),
                                    QStringLiteral("priority"), QStringLiteral("labels"),
-                                   QStringLiteral("assignee"), QStringLiteral("flagged")};
+                                   QStringLiteral("assignee"), QStringLiteral("flagged"),
+                                   QStringLiteral("ai_chain")};
     for (auto it = body->begin(); it != body->end(); ++it) {
         if (!known.contains(it.key()))
             errors.append(
@@ -463,6 +502,32 @@ void ApiRoutes::patchConversation(const HttpRequest &request, const HttpResponde
             errors.append({QStringLiteral("assignee"),
                            QStringLiteral("must be a string of at most 256 characters or null")});
     }
+    if (body->contains(QStringLiteral("ai_chain"))) {
+        // The conversation's own provider chain; null goes back to the global [ai] chain.
+        const QJsonValue value = body->value(QStringLiteral("ai_chain"));
+        QStringList chain;
+        QStringList problems;
+        if (!value.isNull() &&
+            (!value.isArray() || value.toArray().isEmpty() || value.toArray().size() > 10))
+            problems << QStringLiteral("must be null or an array of 1 to 10 provider names");
+        for (const QJsonValue &item : value.toArray()) {
+            const QString name = item.toString().trimmed().toLower();
+            const QString problem = item.isString()
+                                        ? ProviderRouter::chainProblem(m_engine->settings(), name)
+                                        : QStringLiteral("provider names are strings");
+            if (!problem.isEmpty())
+                problems << problem;
+            else if (chain.contains(name))
+                problems
+                    << QStringLiteral("%1 is named twice; each provider is tried once").arg(name);
+            else
+                chain << name;
+        }
+        if (!problems.isEmpty())
+            errors.append({QStringLiteral("ai_chain"), problems.join(QStringLiteral("; "))});
+        else
+            patch.aiChain = chain;
+    }
     if (!errors.isEmpty()) {
         responder.sendProblem(Problem::unprocessable(errors));
         return;
@@ -492,6 +557,8 @@ void ApiRoutes::replyToConversation(const HttpRequest &request, const HttpRespon
     }
     if (message.value().authorId.isEmpty())
         message.value().authorId = request.tokenId();
+    if (message.value().clientMessageId.isEmpty())
+        message.value().clientMessageId = IdempotencyGuard::clientMessageIdFor(request);
     m_engine->reply(request.pathParam(QStringLiteral("id")), message.value())
         .then(this, [responder](const Outcome<IngestResult> &result) {
             answerAccepted(responder, result);
@@ -539,15 +606,31 @@ void ApiRoutes::listChannels(const HttpRequest &, const HttpResponder &responder
             return at.isValid() ? QJsonValue(MessageCodec::timestamp(at))
                                 : QJsonValue(QJsonValue::Null);
         };
-        data.append(QJsonObject{
-            {QStringLiteral("name"), status.name},
-            {QStringLiteral("healthy"), status.health.consecutiveFailures == 0},
-            {QStringLiteral("last_success_at"), time(status.health.lastSuccessAt)},
-            {QStringLiteral("last_error_at"), time(status.health.lastErrorAt)},
-            {QStringLiteral("last_error"), status.health.lastError.isEmpty()
-                                               ? QJsonValue(QJsonValue::Null)
-                                               : QJsonValue(status.health.lastError)},
-            {QStringLiteral("consecutive_failures"), status.health.consecutiveFailures}});
+        auto health = [&time](const ChannelHealth &health) {
+            return QJsonObject{
+                {QStringLiteral("healthy"), health.consecutiveFailures == 0},
+                {QStringLiteral("last_success_at"), time(health.lastSuccessAt)},
+                {QStringLiteral("last_error_at"), time(health.lastErrorAt)},
+                {QStringLiteral("last_error"), health.lastError.isEmpty()
+                                                   ? QJsonValue(QJsonValue::Null)
+                                                   : QJsonValue(health.lastError)},
+                {QStringLiteral("consecutive_failures"), health.consecutiveFailures}};
+        };
+        QJsonObject channel = health(status.health);
+        channel.insert(QStringLiteral("name"), status.name);
+        // Channels with a fallback account report each account and its circuit.
+        if (!status.accounts.isEmpty()) {
+            QJsonArray accounts;
+            for (const AccountStatus &account : status.accounts) {
+                QJsonObject entry = health(account.health);
+                entry.insert(QStringLiteral("name"), account.name);
+                entry.insert(QStringLiteral("circuit"), account.circuit);
+                entry.insert(QStringLiteral("retry_in_ms"), account.retryInMs);
+                accounts.append(entry);
+            }
+            channel.insert(QStringLiteral("accounts"), accounts);
+        }
+        data.append(channel);
     }
     responder.sendJson(200, QJsonObject{{QStringLiteral("data"), data}});
 }
@@ -564,6 +647,56 @@ void ApiRoutes::retryJob(const HttpRequest &request, const HttpResponder &respon
                                QJsonObject{{QStringLiteral("id"), result.value().id},
                                            {QStringLiteral("state"), result.value().state},
                                            {QStringLiteral("attempts"), result.value().attempts}});
+        });
+}
+
+void ApiRoutes::discardJob(const HttpRequest &request, const HttpResponder &responder)
+{
+    m_engine->discardJob(request.pathParam(QStringLiteral("id")), request.tokenId())
+        .then(this, [responder](const Outcome<Job> &result) {
+            if (!result.isOk()) {
+                responder.sendProblem(Problem::fromError(result.error()));
+                return;
+            }
+            responder.sendJson(
+                200, QJsonObject{{QStringLiteral("id"), result.value().id},
+                                 {QStringLiteral("state"), QStringLiteral("discarded")},
+                                 {QStringLiteral("message_id"), result.value().messageId}});
+        });
+}
+
+void ApiRoutes::addNote(const HttpRequest &request, const HttpResponder &responder)
+{
+    Problem problem;
+    const auto body = request.jsonObjectBody(&problem);
+    if (!body) {
+        responder.sendProblem(problem);
+        return;
+    }
+    QList<FieldError> errors;
+    const QJsonValue content = body->value(QStringLiteral("content"));
+    if (!content.isString() || content.toString().trimmed().isEmpty())
+        errors.append({QStringLiteral("content"), QStringLiteral("is required (non-empty text)")});
+    else if (content.toString().trimmed().size() > Engine::kNoteMaxLength)
+        errors.append({QStringLiteral("content"),
+                       QStringLiteral("is at most %1 characters").arg(Engine::kNoteMaxLength)});
+    const QJsonValue author = body->value(QStringLiteral("author"));
+    if (!author.isUndefined() && !author.isString())
+        errors.append({QStringLiteral("author"), QStringLiteral("must be a string")});
+    if (!errors.isEmpty()) {
+        responder.sendProblem(Problem::unprocessable(errors));
+        return;
+    }
+    const QString who = author.toString().left(256);
+    m_engine
+        ->addNote(request.pathParam(QStringLiteral("id")), content.toString(),
+                  who.isEmpty() ? request.tokenId() : who)
+        .then(this, [responder](const Outcome<Note> &result) {
+            if (!result.isOk()) {
+                responder.sendProblem(Problem::fromError(result.error()));
+                return;
+            }
+            responder.sendJson(201, noteJson(result.value()));
         });
 }
 

@@ -42,6 +42,8 @@ private:
     void replyToConversation(const HttpRequest &request, const HttpResponder &responder);
     void listJobs(const HttpRequest &request, const HttpResponder &responder);
     void retryJob(const HttpRequest &request, const HttpResponder &responder);
+    void discardJob(const HttpRequest &request, const HttpResponder &responder);
+    void addNote(const HttpRequest &request, const HttpResponder &responder);
     void listChannels(const HttpRequest &request, const HttpResponder &responder);
 
     Engine *m_engine;

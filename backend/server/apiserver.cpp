@@ -7,9 +7,15 @@
 #include "server/airoutes.h"
 #include "server/apiroutes.h"
 #include "server/apitokenstore.h"
+#include "server/customerroutes.h"
 #include "server/httpserver.h"
+#include "server/idempotency.h"
 #include "server/webhookroutes.h"
 
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QThread>
 
 namespace relaydesk {
@@ -42,6 +48,14 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
                 ErrorKind::Internal, QStringLiteral("cannot create the API token: ") + error);
     }
 
+    std::optional<QSslConfiguration> tls;
+    if (!settings.tlsCertificateFile.isEmpty() || !settings.tlsKeyFile.isEmpty()) {
+        QString error;
+        tls = tlsConfiguration(settings, &error);
+        if (!tls)
+            return Outcome<quint16>::failure(ErrorKind::Invalid, error);
+    }
+
     QHostAddress address;
     if (settings.listenHost == QLatin1String("localhost"))
         address = QHostAddress::LocalHost;
@@ -65,6 +79,13 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
 
     m_server = new HttpServer;
     m_server->setMaxBodyBytes(settings.maxBodyBytes);
+    m_server->setMaxHeaderBytes(settings.maxHeaderBytes);
+    m_server->setIdleTimeoutMs(settings.idleTimeoutSeconds * 1000);
+    if (tls)
+        m_server->setTlsConfiguration(*tls);
+    if (settings.rateLimitEnabled)
+        m_server->setRateLimiter(std::make_shared<RateLimiter>(settings.rateLimitRequests,
+                                                               settings.rateLimitPeriodSeconds));
     m_server->setTokenStore(tokens);
     m_routes = new ApiRoutes(m_engine, m_metrics, m_server);
     m_routes->install(*m_server);
@@ -72,6 +93,10 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
     webhooks->install(*m_server);
     auto *ai = new AiRoutes(m_engine, m_server);
     ai->install(*m_server);
+    auto *customers = new CustomerRoutes(m_engine, m_server);
+    customers->install(*m_server);
+    auto *idempotency = new IdempotencyGuard(m_engine, m_server);
+    idempotency->install(*m_server);
     m_server->setResponseHook([requests, latency, ingest](const HttpRequest &request, int status,
                                                           double seconds) {
         const QString route =
@@ -84,6 +109,12 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
         if (status >= 500)
             qCWarning(lcServer).noquote()
                 << request.method() << request.path() << "answered" << status;
+        else
+            // The access log: the decoded path only (the query may hold search terms), which
+            // the logger masks like any other text (customer routes name phones and e-mails).
+            qCDebug(lcServer).noquote()
+                << request.method() << request.path() << status
+                << QString(QString::number(seconds * 1000.0, 'f', 1) + QStringLiteral("ms"));
     });
     m_server->moveToThread(m_thread.get());
     QObject::connect(m_thread.get(), &QThread::finished, m_server, &QObject::deleteLater);
@@ -124,6 +155,51 @@ Outcome<quint16> ApiServer::start(const Settings &settings)
                                              .arg(error));
     }
     return m_port;
+}
+
+std::optional<QSslConfiguration> ApiServer::tlsConfiguration(const Settings &settings,
+                                                             QString *error)
+{
+    if (settings.tlsCertificateFile.isEmpty() || settings.tlsKeyFile.isEmpty()) {
+        *error = QStringLiteral("TLS needs both [server] tls_certificate and tls_key");
+        return std::nullopt;
+    }
+    QFile certificateFile(settings.tlsCertificateFile);
+    if (!certificateFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the TLS certificate %1: %2")
+                     .arg(settings.tlsCertificateFile, certificateFile.errorString());
+        return std::nullopt;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certificateFile.readAll());
+    if (chain.isEmpty() || chain.first().isNull()) {
+        *error = QStringLiteral("the TLS certificate %1 holds no PEM certificate")
+                     .arg(settings.tlsCertificateFile);
+        return std::nullopt;
+    }
+    QFile keyFile(settings.tlsKeyFile);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the TLS key %1: %2")
+                     .arg(settings.tlsKeyFile, keyFile.errorString());
+        return std::nullopt;
+    }
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key;
+    for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Opaque}) {
+        key = QSslKey(pem, algorithm, QSsl::Pem);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull()) {
+        *error = QStringLiteral("the TLS key %1 is not an unencrypted PEM RSA or EC private key")
+                     .arg(settings.tlsKeyFile);
+        return std::nullopt;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+    configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    return configuration;
 }
 
 void ApiServer::stop()

@@ -5,7 +5,9 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QSslConfiguration>
 #include <memory>
+#include <optional>
 
 class QThread;
 
@@ -32,6 +34,10 @@ public:
     quint16 metricsPort() const { return m_metricsPort; }
     // Where the generated token was stored, empty when tokens were configured.
     QString generatedTokenPath() const { return m_generatedTokenPath; }
+    // The HTTPS set-up of [server] tls_certificate / tls_key, or nullopt with *error saying
+    // which file is missing, unreadable or not PEM.
+    static std::optional<QSslConfiguration> tlsConfiguration(const Settings &settings,
+                                                             QString *error);
 
 private:
     struct ThreadStopper {

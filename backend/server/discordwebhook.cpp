@@ -88,6 +88,15 @@ void DiscordWebhook::handle(const HttpRequest &request, const HttpResponder &res
                                    timer);
         return;
     }
+    // A captured interaction replayed later verifies too; its timestamp gives it away.
+    const int tolerance = m_routes->engine()->settings().webhookToleranceSeconds;
+    if (!WebhookRoutes::isFreshTimestamp(request.header("X-Signature-Timestamp"), tolerance)) {
+        m_routes->rejectUnverified(
+            request, responder, kChannel,
+            QStringLiteral("X-Signature-Timestamp is more than %1 s away from now").arg(tolerance),
+            timer);
+        return;
+    }
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(request.body(), &error);
     if (!document.isObject()) {

@@ -49,6 +49,11 @@ public:
     Exchange &operator=(const Exchange &) = delete;
 
     bool claim() { return !m_answered.exchange(true); }
+    void forward(Reply reply)
+    {
+        if (m_sink)
+            m_sink(std::move(reply));
+    }
     bool isAnswered() const { return m_answered.load(); }
     QString requestId() const { return m_requestId; }
     QString instance() const { return m_instance; }
@@ -133,6 +138,14 @@ bool HttpResponder::sendBytes(int status, const QByteArray &contentType, const Q
 bool HttpResponder::sendEmpty(int status, const HttpHeaderList &headers) const
 {
     return send(status, QByteArray(), QByteArray(), headers);
+}
+
+bool HttpResponder::sendReply(const Reply &reply) const
+{
+    if (!m_exchange || !m_exchange->claim())
+        return false;
+    m_exchange->forward(reply);
+    return true;
 }
 
 bool HttpResponder::send(int status, const QByteArray &contentType, const QByteArray &body,

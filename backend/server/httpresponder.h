@@ -51,6 +51,9 @@ public:
                    const HttpHeaderList &headers = {}) const;
     // For 204 and other bodiless answers.
     bool sendEmpty(int status, const HttpHeaderList &headers = {}) const;
+    // Forwards a reply another responder produced (its headers already include Content-Type
+    // and X-Request-Id), for layers that wrap a handler's responder.
+    bool sendReply(const Reply &reply) const;
 
 private:
     class Exchange;

@@ -1,25 +1,30 @@
 #include "server/httpserver.h"
 
+#include "observability/logger.h"
+
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QMetaEnum>
 #include <QMutex>
 #include <QPointer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
 #include <deque>
+#include <limits>
 #include <optional>
 
 namespace relaydesk {
 
 namespace {
 
-// Only the start of a request is scanned for Content-Length; Qt's parser enforces its own
-// (larger) header limit.
-constexpr qsizetype HeadScanLimit = 16 * 1024;
+// Qt's parser has its own header limit (80 KiB); ours must stay below it to be the one that
+// answers.
+constexpr qint64 MaxHeaderBytesCeiling = 64 * 1024;
 // After a 413 the rest of the upload is read and discarded for this long so the client can
 // read the answer before the connection closes (closing with unread data sends RST, and the
 // client may lose the response).
@@ -30,15 +35,36 @@ constexpr int DrainTimeoutMs = 2000;
 class GuardedTcpServer : public QTcpServer
 {
 public:
-    GuardedTcpServer(std::function<void(QTcpSocket *)> onAccepted, QObject *parent)
+    GuardedTcpServer(std::function<void(QTcpSocket *)> onAccepted,
+                     std::optional<QSslConfiguration> tls, QObject *parent)
         : QTcpServer(parent)
         , m_onAccepted(std::move(onAccepted))
+        , m_tls(std::move(tls))
     {}
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
-        auto *socket = new QTcpSocket(this);
+        QTcpSocket *socket = nullptr;
+        if (m_tls) {
+            // QSslSocket only signals readyRead for decrypted bytes, so the guard and Qt's
+            // parser above it see plain HTTP.
+            auto *ssl = new QSslSocket(this);
+            ssl->setSslConfiguration(*m_tls);
+            // A failed handshake (plain HTTP on this port, an untrusting client) would otherwise
+            // leave the connection open until the idle timeout.
+            connect(ssl, &QAbstractSocket::errorOccurred, ssl,
+                    [ssl](QAbstractSocket::SocketError error) {
+                        if (error == QAbstractSocket::SslHandshakeFailedError ||
+                            error == QAbstractSocket::SslInternalError ||
+                            error == QAbstractSocket::SslInvalidUserDataError)
+                            QMetaObject::invokeMethod(ssl, &QAbstractSocket::abort,
+                                                      Qt::QueuedConnection);
+                    });
+            socket = ssl;
+        } else {
+            socket = new QTcpSocket(this);
+        }
         if (!socket->setSocketDescriptor(descriptor)) {
             qWarning("HttpServer: cannot adopt an accepted connection: %ls",
                      qUtf16Printable(socket->errorString()));
@@ -46,12 +72,32 @@ protected:
             return;
         }
         m_onAccepted(socket);
+        if (m_tls)
+            static_cast<QSslSocket *>(socket)->startServerEncryption();
         addPendingConnection(socket);
     }
 
 private:
     std::function<void(QTcpSocket *)> m_onAccepted;
+    std::optional<QSslConfiguration> m_tls;
 };
+
+bool isRateLimitExempt(const QString &routePattern)
+{
+    return routePattern == QLatin1String("/health") || routePattern == QLatin1String("/ready") ||
+           routePattern == QLatin1String("/metrics");
+}
+
+// A responder that adds `extra` to whatever the handler answers through it.
+HttpResponder withHeaders(const HttpResponder &inner, const HttpRequest &request,
+                          HttpHeaderList extra)
+{
+    return HttpResponder(request.requestId(), request.encodedPath(),
+                         [inner, extra = std::move(extra)](HttpResponder::Reply reply) {
+                             reply.headers.append(extra);
+                             inner.sendReply(reply);
+                         });
+}
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
@@ -110,6 +156,7 @@ bool isSafeHeader(const std::pair<QByteArray, QByteArray> &header)
 // request currently arriving.
 struct HttpServer::Connection {
     QPointer<QTcpSocket> socket;
+    QPointer<QTimer> idleTimer; // child of the socket
     std::deque<std::shared_ptr<Pending>> queue;
     bool closeAfterFlush = false;
 
@@ -175,6 +222,21 @@ void HttpServer::setMaxBodyBytes(qint64 bytes)
     m_maxBodyBytes = qMax<qint64>(0, bytes);
 }
 
+void HttpServer::setMaxHeaderBytes(qint64 bytes)
+{
+    m_maxHeaderBytes = qBound<qint64>(256, bytes, MaxHeaderBytesCeiling);
+}
+
+void HttpServer::setIdleTimeoutMs(int milliseconds)
+{
+    m_idleTimeoutMs = qMax(1, milliseconds);
+}
+
+void HttpServer::setTlsConfiguration(const QSslConfiguration &configuration)
+{
+    m_tls = configuration;
+}
+
 void HttpServer::setPublicRoutePredicate(PublicRoutePredicate predicate)
 {
     m_isPublicRoute = predicate ? std::move(predicate) : &HttpServer::isDefaultPublicRoute;
@@ -189,7 +251,7 @@ bool HttpServer::isDefaultPublicRoute(const QString &routePattern)
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
     auto *listener =
-        new GuardedTcpServer([this](QTcpSocket *socket) { attachSocket(socket); }, this);
+        new GuardedTcpServer([this](QTcpSocket *socket) { attachSocket(socket); }, m_tls, this);
     if (!listener->listen(address, port)) {
         if (error)
             *error = QStringLiteral("cannot listen on %1:%2: %3")
@@ -215,7 +277,17 @@ quint16 HttpServer::port() const
 
 void HttpServer::attachSocket(QTcpSocket *socket)
 {
-    connectionFor(socket);
+    const std::shared_ptr<Connection> connection = connectionFor(socket);
+    auto *timer = new QTimer(socket);
+    timer->setSingleShot(true);
+    timer->setInterval(m_idleTimeoutMs);
+    const std::weak_ptr<Connection> weak = connection;
+    connect(timer, &QTimer::timeout, this, [this, weak] {
+        if (const std::shared_ptr<Connection> alive = weak.lock())
+            onIdle(alive);
+    });
+    connection->idleTimer = timer;
+    timer->start();
     // Connected before QAbstractHttpServer connects its own handler, so this runs first.
     connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { onReadyRead(socket); });
 }
@@ -263,7 +335,7 @@ void HttpServer::onReadyRead(QTcpSocket *socket)
 
     if (!connection->headComplete) {
         connection->head.append(
-            socket->peek(qMin<qint64>(available, HeadScanLimit - connection->head.size())));
+            socket->peek(qMin<qint64>(available, m_maxHeaderBytes - connection->head.size())));
         const qsizetype end = connection->head.indexOf("\r\n\r\n");
         if (end >= 0) {
             connection->headComplete = true;
@@ -283,8 +355,14 @@ void HttpServer::onReadyRead(QTcpSocket *socket)
                 requestLine(connection->head).endsWith("HTTP/1.1") &&
                 hasToken(rawHeader(connection->head, "Expect"), "100-continue"))
                 socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-        } else if (connection->head.size() >= HeadScanLimit) {
-            connection->headComplete = true; // give up scanning; the byte cap below still holds
+        } else if (connection->head.size() >= m_maxHeaderBytes) {
+            reject(connection, std::nullopt,
+                   Problem(431, QStringLiteral("Request header fields too large"),
+                           QStringLiteral("The request line and headers exceed the limit of %1 "
+                                          "bytes.")
+                               .arg(m_maxHeaderBytes),
+                           QStringLiteral("headers-too-large")));
+            return;
         }
     }
 
@@ -297,6 +375,34 @@ void HttpServer::onReadyRead(QTcpSocket *socket)
 
 void HttpServer::rejectOversized(const std::shared_ptr<Connection> &connection,
                                  std::optional<qint64> remainingBody)
+{
+    reject(connection, remainingBody, Problem::payloadTooLarge(m_maxBodyBytes));
+}
+
+void HttpServer::onIdle(const std::shared_ptr<Connection> &connection)
+{
+    QTcpSocket *socket = connection->socket;
+    if (!socket || connection->rejected)
+        return;
+    if (!connection->queue.empty())
+        return; // answers pending: flush() restarts the clock once they are written
+    // After a WebSocket upgrade Qt owns the socket and handleRequest() never saw the request.
+    if (connection->headComplete &&
+        rawHeader(connection->head, "Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+        return;
+    if (connection->received > 0) {
+        reject(connection, std::nullopt,
+               Problem(408, QStringLiteral("Request timeout"),
+                       QStringLiteral("The request did not arrive completely within %1 ms.")
+                           .arg(m_idleTimeoutMs),
+                       QStringLiteral("request-timeout")));
+        return;
+    }
+    socket->disconnectFromHost();
+}
+
+void HttpServer::reject(const std::shared_ptr<Connection> &connection,
+                        std::optional<qint64> remainingBody, const Problem &problem)
 {
     QTcpSocket *socket = connection->socket;
     if (!socket)
@@ -318,7 +424,7 @@ void HttpServer::rejectOversized(const std::shared_ptr<Connection> &connection,
         request.setRequestId(HttpRequest::generateRequestId());
     const std::shared_ptr<Pending> pending = enqueue(connection, request);
     pending->closeConnection = true;
-    responderFor(pending).sendProblem(Problem::payloadTooLarge(m_maxBodyBytes));
+    responderFor(pending).sendProblem(problem);
 
     QTimer::singleShot(DrainTimeoutMs, socket, [socket] { socket->disconnectFromHost(); });
 }
@@ -436,6 +542,8 @@ HttpResponder HttpServer::responderFor(const std::shared_ptr<Pending> &pending)
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const std::shared_ptr<Connection> connection = connectionFor(socket);
+    if (connection->idleTimer)
+        connection->idleTimer->stop();
     // QHttpServerRequest does not expose the HTTP version; the guard saw the request line.
     // HTTP/1.0 clients (ab, old proxies) expect the close unless they asked for keep-alive.
     const bool http10 =
@@ -482,11 +590,51 @@ void HttpServer::process(const std::shared_ptr<Pending> &pending, const HttpResp
     pending->request.setPathParams(match.params);
     const bool publicRoute =
         match.result == Router::Match::Result::Found && m_isPublicRoute(match.pattern);
+    const bool limited = m_rateLimiter && !isRateLimitExempt(match.pattern);
+    RateLimiter::Decision tightest;
+    tightest.remaining = std::numeric_limits<int>::max();
+    // The address bucket is checked before authentication so guessing tokens is throttled too.
+    if (limited &&
+        rateLimited(pending, QStringLiteral("address:") + request.remoteAddress().toString(),
+                    &tightest, responder))
+        return;
     if (!publicRoute && !authenticate(pending, responder))
         return;
+    if (limited && !pending->request.tokenId().isEmpty() &&
+        rateLimited(pending, QStringLiteral("token:") + pending->request.tokenId(), &tightest,
+                    responder))
+        return;
+    const HttpResponder answer =
+        limited ? withHeaders(responder, pending->request, m_rateLimiter->headers(tightest))
+                : responder;
 
     // The handler gets its own copy: answering synchronously may release `pending`.
-    Router::run(match, pending->request, responder);
+    if (!m_interceptor) {
+        Router::run(match, pending->request, answer);
+        return;
+    }
+    // The caller keeps `pending` alive for this call; the interceptor copies what it keeps.
+    m_interceptor(pending->request, answer,
+                  [match](const HttpRequest &intercepted, const HttpResponder &through) {
+                      Router::run(match, intercepted, through);
+                  });
+}
+
+bool HttpServer::rateLimited(const std::shared_ptr<Pending> &pending, const QString &key,
+                             RateLimiter::Decision *tightest, const HttpResponder &responder)
+{
+    const RateLimiter::Decision decision =
+        m_rateLimiter->take(key, QDateTime::currentMSecsSinceEpoch());
+    if (!decision.allowed) {
+        qCInfo(lcServer, "rate limit: %s %s refused per %s", pending->request.method().constData(),
+               qPrintable(pending->request.routePattern()),
+               qPrintable(key.section(QLatin1Char(':'), 0, 0)));
+        responder.sendProblem(m_rateLimiter->refusal(decision));
+        return true;
+    }
+    if (decision.remaining < tightest->remaining)
+        *tightest = decision;
+    return false;
 }
 
 bool HttpServer::authenticate(const std::shared_ptr<Pending> &pending,
@@ -542,6 +690,8 @@ void HttpServer::flush(const std::shared_ptr<Connection> &connection)
     QTcpSocket *socket = connection->socket;
     if (!socket || !connection->queue.empty())
         return;
+    if (connection->idleTimer && !connection->rejected && !connection->closeAfterFlush)
+        connection->idleTimer->start();
     if (connection->rejected) {
         if (connection->drainLengthKnown && connection->drainRemaining <= 0)
             socket->disconnectFromHost();

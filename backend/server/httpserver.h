@@ -3,11 +3,13 @@
 #include "server/apitokenstore.h"
 #include "server/httprequest.h"
 #include "server/httpresponder.h"
+#include "server/ratelimiter.h"
 #include "server/router.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
 #include <QHostAddress>
+#include <QSslConfiguration>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,8 +23,11 @@ namespace relaydesk {
 // their answers at once, errors are RFC 9457 problems, and JSON is compact.
 //
 // Per request: 413 when the body is over the limit (the declared Content-Length is checked as
-// soon as the headers arrive, before Qt buffers the body), then bearer auth unless the matched
-// route is public, then the route's handler (404/405 problems otherwise).
+// soon as the headers arrive, before Qt buffers the body), 431 when the head is over its limit,
+// then the rate limit of the client address, bearer auth unless the matched route is public,
+// the rate limit of the token, the interceptor (Idempotency-Key), then the route's handler
+// (404/405 problems otherwise). Connections that deliver no complete request within the idle
+// timeout are closed (408 when a request had started). Optionally HTTPS (QSslSocket).
 //
 // Answers on one keep-alive connection go out in request order even when a later request is
 // answered first (HTTP/1.1 pipelining). Connections close after the answer when the client sent
@@ -43,8 +48,16 @@ public:
     // Receives the matched route pattern ("/api/v1/webhooks/{channel}"), not the raw path, so
     // percent-encoding tricks in a URL cannot make a protected handler look public.
     using PublicRoutePredicate = std::function<bool(const QString &routePattern)>;
+    // Runs after authentication and rate limiting, before the route's handler: calls
+    // `proceed` (now or later, on this thread) with the responder the handler should answer
+    // through, or answers the request itself. Used for Idempotency-Key.
+    using Proceed = std::function<void(const HttpRequest &, const HttpResponder &)>;
+    using Interceptor =
+        std::function<void(const HttpRequest &, const HttpResponder &, const Proceed &)>;
 
     static constexpr qint64 DefaultMaxBodyBytes = 1024 * 1024;
+    static constexpr qint64 DefaultMaxHeaderBytes = 16 * 1024;
+    static constexpr int DefaultIdleTimeoutMs = 60 * 1000;
 
     explicit HttpServer(QObject *parent = nullptr);
     ~HttpServer() override;
@@ -54,6 +67,21 @@ public:
 
     void setMaxBodyBytes(qint64 bytes);
     qint64 maxBodyBytes() const { return m_maxBodyBytes; }
+    // Request line plus headers; a longer head is answered 431 and the connection closed.
+    void setMaxHeaderBytes(qint64 bytes);
+    // A connection must deliver a complete request within this time of being accepted or of
+    // its previous answer (slow senders included); otherwise it is closed, with a 408 when a
+    // request had started.
+    void setIdleTimeoutMs(int milliseconds);
+    // Token buckets per API token and per client address; /health, /ready and /metrics are
+    // exempt. Null switches rate limiting off.
+    void setRateLimiter(std::shared_ptr<RateLimiter> limiter)
+    {
+        m_rateLimiter = std::move(limiter);
+    }
+    void setInterceptor(Interceptor interceptor) { m_interceptor = std::move(interceptor); }
+    // Listeners created after this speak HTTPS with this configuration.
+    void setTlsConfiguration(const QSslConfiguration &configuration);
 
     void setPublicRoutePredicate(PublicRoutePredicate predicate);
     // /health, /ready and /api/v1/webhooks/* (webhooks verify their own signatures).
@@ -86,6 +114,11 @@ private:
     void onReadyRead(QTcpSocket *socket);
     void rejectOversized(const std::shared_ptr<Connection> &connection,
                          std::optional<qint64> remainingBody);
+    void reject(const std::shared_ptr<Connection> &connection, std::optional<qint64> remainingBody,
+                const Problem &problem);
+    void onIdle(const std::shared_ptr<Connection> &connection);
+    bool rateLimited(const std::shared_ptr<Pending> &pending, const QString &key,
+                     RateLimiter::Decision *tightest, const HttpResponder &responder);
     void drain(const std::shared_ptr<Connection> &connection);
 
     std::shared_ptr<Pending> enqueue(const std::shared_ptr<Connection> &connection,
@@ -106,6 +139,11 @@ private:
     Router m_router;
     ApiTokenStore m_tokens;
     qint64 m_maxBodyBytes = DefaultMaxBodyBytes;
+    qint64 m_maxHeaderBytes = DefaultMaxHeaderBytes;
+    int m_idleTimeoutMs = DefaultIdleTimeoutMs;
+    std::shared_ptr<RateLimiter> m_rateLimiter;
+    Interceptor m_interceptor;
+    std::optional<QSslConfiguration> m_tls;
     PublicRoutePredicate m_isPublicRoute;
     ResponseHook m_hook;
     QHash<QTcpSocket *, std::shared_ptr<Connection>> m_connections;

@@ -98,12 +98,27 @@ void SendGridWebhook::events(const HttpRequest &request, const HttpResponder &re
                                    timer);
         return;
     }
-    if (!SendGridChannel::verifyEventSignature(
-            publicKey, request.header("X-Twilio-Email-Event-Webhook-Timestamp"), request.body(),
-            request.header("X-Twilio-Email-Event-Webhook-Signature"))) {
+    // A fallback key of another SendGrid account posts events signed with that account's key.
+    const QString fallbackKey =
+        m_routes->engine()->settings().sendgrid.fallback.eventPublicKey.trimmed();
+    const QByteArray timestamp = request.header("X-Twilio-Email-Event-Webhook-Timestamp");
+    const QByteArray signature = request.header("X-Twilio-Email-Event-Webhook-Signature");
+    if (!SendGridChannel::verifyEventSignature(publicKey, timestamp, request.body(), signature) &&
+        (fallbackKey.isEmpty() || !SendGridChannel::verifyEventSignature(
+                                      fallbackKey, timestamp, request.body(), signature))) {
         m_routes->rejectUnverified(
             request, responder, kChannel,
             QStringLiteral("missing or invalid X-Twilio-Email-Event-Webhook-Signature"), timer);
+        return;
+    }
+    // A captured batch replayed later verifies too; its timestamp gives it away.
+    const int tolerance = m_routes->engine()->settings().webhookToleranceSeconds;
+    if (!WebhookRoutes::isFreshTimestamp(timestamp, tolerance)) {
+        m_routes->rejectUnverified(request, responder, kChannel,
+                                   QStringLiteral("X-Twilio-Email-Event-Webhook-Timestamp is more "
+                                                  "than %1 s away from now")
+                                       .arg(tolerance),
+                                   timer);
         return;
     }
     const Outcome<QList<SendGridEvent>> parsed = SendGridChannel::parseEvents(request.body());

@@ -81,15 +81,22 @@ void TwilioWebhook::handle(const HttpRequest &request, const HttpResponder &resp
     }
     const FormFields fields = TwilioChannel::parseForm(request.body());
     const QString url = TwilioChannel::publicRequestUrl(settings.publicUrl, request.url());
-    if (!TwilioChannel::verifySignature(twilio.authToken, url, fields, signature)) {
+    const QString account = TwilioChannel::formValue(fields, QStringLiteral("AccountSid"));
+    // Replies to the fallback account's number and its status callbacks come signed with the
+    // fallback's own token; the signature is then checked against that token.
+    const bool viaFallback = !twilio.fallback.accountSid.isEmpty() &&
+                             !twilio.fallback.authToken.isEmpty() &&
+                             account == twilio.fallback.accountSid;
+    const QString &token = viaFallback ? twilio.fallback.authToken : twilio.authToken;
+    if (!TwilioChannel::verifySignature(token, url, fields, signature)) {
         m_routes->rejectUnverified(
             request, responder, kChannel,
             QStringLiteral("X-Twilio-Signature does not match %1 and the parameters").arg(url),
             timer);
         return;
     }
-    const QString account = TwilioChannel::formValue(fields, QStringLiteral("AccountSid"));
-    if (!account.isEmpty() && !twilio.accountSid.isEmpty() && account != twilio.accountSid) {
+    if (!account.isEmpty() && !twilio.accountSid.isEmpty() && account != twilio.accountSid &&
+        !viaFallback) {
         const QString reason =
             QStringLiteral("AccountSid %1 is not the configured Twilio account").arg(account);
         m_routes->log(request, kChannel, 403, true, reason, timer);

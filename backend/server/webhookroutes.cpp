@@ -1,6 +1,7 @@
 #include "server/webhookroutes.h"
 
 #include "channels/webhooksigner.h"
+#include "core/clock.h"
 #include "core/messagecodec.h"
 #include "engine/engine.h"
 #include "server/discordwebhook.h"
@@ -47,6 +48,13 @@ QJsonObject WebhookRoutes::loggableHeaders(const HttpRequest &request)
                                                        : QString::fromUtf8(value.left(512)));
     }
     return headers;
+}
+
+bool WebhookRoutes::isFreshTimestamp(const QByteArray &unixSeconds, int toleranceSeconds)
+{
+    bool ok = false;
+    const qint64 seconds = unixSeconds.trimmed().toLongLong(&ok);
+    return ok && std::abs(Clock::now().toSecsSinceEpoch() - seconds) <= toleranceSeconds;
 }
 
 void WebhookRoutes::log(const HttpRequest &request, const QString &channel, int status,

@@ -28,6 +28,9 @@ public:
     // Shared by every platform's handlers.
     // Headers for the audit log, with signatures, tokens and cookies removed.
     static QJsonObject loggableHeaders(const HttpRequest &request);
+    // Replay protection for signatures over "timestamp + body" (Discord, SendGrid): the Unix
+    // seconds must lie within toleranceSeconds of Clock::now(), either way.
+    static bool isFreshTimestamp(const QByteArray &unixSeconds, int toleranceSeconds);
     // Writes the webhook_logs row for this request.
     void log(const HttpRequest &request, const QString &channel, int status, bool verified,
              const QString &outcome, const QElapsedTimer &timer) const;

@@ -11,7 +11,7 @@ namespace {
 
 const QString kColumns = QStringLiteral(
     "c.id, c.platform, c.thread_key, c.participants, c.status, c.priority, c.labels, c.assignee, "
-    "c.ai_mode, c.last_activity_at, c.created_at, c.flagged, c.flag_reason");
+    "c.ai_mode, c.last_activity_at, c.created_at, c.flagged, c.flag_reason, c.ai_chain");
 
 // AI drafts whose newest event is still `drafted`: what waits for an operator.
 const QString kPendingDrafts = QStringLiteral(
@@ -36,6 +36,7 @@ Conversation fromRow(const QSqlQuery &query)
     c.createdAt = SqlCodec::dateTime(query.value(10));
     c.flagged = query.value(11).toInt() != 0;
     c.flagReason = query.value(12).toString();
+    c.aiChain = SqlCodec::stringList(query.value(13)); // NULL: the global chain
     return c;
 }
 
@@ -60,42 +61,64 @@ Outcome<Conversation> ConversationRepository::get(const QString &id)
         return Outcome<Conversation>::failure(ErrorKind::NotFound,
                                               QStringLiteral("conversation %1 not found").arg(id));
     Conversation c = fromRow(query.value());
-    c.lastMessagePreview = query.value().value(13).toString().left(200);
-    c.pendingDrafts = query.value().value(14).toInt();
+    c.lastMessagePreview = query.value().value(14).toString().left(200);
+    c.pendingDrafts = query.value().value(15).toInt();
     return c;
+}
+
+Outcome<Conversation> ConversationRepository::find(const QString &id)
+{
+    std::optional<Conversation> found;
+    auto query = Database::run(m_db,
+                               QStringLiteral("SELECT ") + kColumns +
+                                   QStringLiteral(" FROM conversations c WHERE c.id = ?"),
+                               {id}, [&found](QSqlQuery &q) {
+                                   if (q.next())
+                                       found = fromRow(q);
+                               });
+    if (!query.isOk())
+        return query.error();
+    if (!found)
+        return Outcome<Conversation>::failure(ErrorKind::NotFound,
+                                              QStringLiteral("conversation %1 not found").arg(id));
+    return std::move(*found);
 }
 
 Outcome<std::optional<QString>> ConversationRepository::findByAlias(const QString &alias)
 {
-    auto query = Database::exec(
+    std::optional<QString> id;
+    auto query = Database::run(
         m_db, QStringLiteral("SELECT conversation_id FROM conversation_aliases WHERE alias = ?"),
-        {alias});
+        {alias}, [&id](QSqlQuery &q) {
+            if (q.next())
+                id = q.value(0).toString();
+        });
     if (!query.isOk())
         return query.error();
-    if (query.value().next())
-        return std::optional<QString>(query.value().value(0).toString());
-    return std::optional<QString>();
+    return id;
 }
 
 Outcome<std::optional<QString>>
 ConversationRepository::findActiveSession(const QString &threadKey, const QDateTime &notBefore)
 {
-    auto query = Database::exec(
+    std::optional<QString> id;
+    auto query = Database::run(
         m_db,
         QStringLiteral(
             "SELECT id FROM conversations WHERE thread_key = ? AND last_activity_at >= ? "
             "AND status IN ('open', 'pending') ORDER BY last_activity_at DESC LIMIT 1"),
-        {threadKey, notBefore.toMSecsSinceEpoch()});
+        {threadKey, notBefore.toMSecsSinceEpoch()}, [&id](QSqlQuery &q) {
+            if (q.next())
+                id = q.value(0).toString();
+        });
     if (!query.isOk())
         return query.error();
-    if (query.value().next())
-        return std::optional<QString>(query.value().value(0).toString());
-    return std::optional<QString>();
+    return id;
 }
 
 Outcome<Done> ConversationRepository::insert(const Conversation &c)
 {
-    auto query = Database::exec(
+    auto query = Database::run(
         m_db,
         QStringLiteral("INSERT INTO conversations (id, platform, thread_key, participants, status, "
                        "priority, labels, assignee, ai_mode, last_activity_at, created_at) "
@@ -117,7 +140,7 @@ Outcome<Done> ConversationRepository::addAlias(const QString &alias, const QStri
                              "VALUES (?, ?)")
             : QStringLiteral("INSERT INTO conversation_aliases (alias, conversation_id) VALUES "
                              "(?, ?) ON CONFLICT (alias) DO NOTHING");
-    auto query = Database::exec(m_db, sql, {alias, conversationId});
+    auto query = Database::run(m_db, sql, {alias, conversationId});
     if (!query.isOk())
         return query.error();
     return Done{};
@@ -133,7 +156,7 @@ Outcome<Done> ConversationRepository::addParticipants(const QString &conversatio
             : QStringLiteral("INSERT INTO conversation_participants (participant, "
                              "conversation_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
     for (const QString &participant : participants) {
-        auto query = Database::exec(m_db, sql, {participant, conversationId});
+        auto query = Database::run(m_db, sql, {participant, conversationId});
         if (!query.isOk())
             return query.error();
     }
@@ -147,7 +170,7 @@ Outcome<Done> ConversationRepository::touch(const QString &id, const QDateTime &
                                 "status IN ('resolved', 'pending') THEN 'open' ELSE status END "
                                 "WHERE id = ?")
                : QStringLiteral("UPDATE conversations SET last_activity_at = ? WHERE id = ?");
-    auto query = Database::exec(m_db, sql, {at.toMSecsSinceEpoch(), id});
+    auto query = Database::run(m_db, sql, {at.toMSecsSinceEpoch(), id});
     if (!query.isOk())
         return query.error();
     return Done{};
@@ -182,6 +205,12 @@ Outcome<Conversation> ConversationRepository::update(const QString &id,
         sets << (*patch.flagged ? QStringLiteral("flagged = ?")
                                 : QStringLiteral("flagged = ?, flag_reason = ''"));
         values << (*patch.flagged ? 1 : 0);
+    }
+    if (patch.aiChain) {
+        sets << QStringLiteral("ai_chain = ?");
+        // An invalid QVariant binds SQL NULL: back to the global chain.
+        values << (patch.aiChain->isEmpty() ? QVariant()
+                                            : QVariant(SqlCodec::fromStringList(*patch.aiChain)));
     }
     if (!sets.isEmpty()) {
         values << id;
@@ -318,8 +347,8 @@ Outcome<Page<Conversation>> ConversationRepository::list(const ConversationFilte
     Page<Conversation> page;
     while (query.value().next()) {
         Conversation c = fromRow(query.value());
-        c.lastMessagePreview = query.value().value(13).toString().left(200);
-        c.pendingDrafts = query.value().value(14).toInt();
+        c.lastMessagePreview = query.value().value(14).toString().left(200);
+        c.pendingDrafts = query.value().value(15).toInt();
         page.items.append(std::move(c));
     }
     if (page.items.size() > limit) {

@@ -41,6 +41,8 @@ struct ConversationPatch {
     std::optional<QString> assignee;
     // Clearing a flag (false) also clears its reason.
     std::optional<bool> flagged;
+    // The conversation's own provider chain; an empty list goes back to the global [ai] chain.
+    std::optional<QStringList> aiChain;
 };
 
 template <typename T> struct Page {
@@ -55,6 +57,9 @@ public:
     explicit ConversationRepository(QSqlDatabase db);
 
     Outcome<Conversation> get(const QString &id);
+    // The conversation's own columns only: no last-message preview and no pending-draft count,
+    // whose subqueries grow with the conversation. For writers that need its id, mode and flag.
+    Outcome<Conversation> find(const QString &id);
     Outcome<std::optional<QString>> findByAlias(const QString &alias);
     // The newest open or pending conversation on this key still inside its session window.
     Outcome<std::optional<QString>> findActiveSession(const QString &threadKey,

@@ -5,17 +5,28 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QThread>
+#include <unordered_map>
 #include <vector>
 
 namespace relaydesk {
 
 namespace {
 
+struct CachedStatement {
+    QSqlQuery query;
+    // Set while a caller reads its rows: a nested run of the same SQL gets its own statement.
+    bool busy = false;
+};
+
 // Removes this thread's connections when the thread ends.
 struct ThreadConnections {
     std::vector<QString> names;
+    // connection name -> SQL -> prepared statement (Database::run). Emptied before the
+    // connection is closed or removed, since a statement must not outlive its connection.
+    std::unordered_map<QString, std::unordered_map<QString, CachedStatement>> statements;
     ~ThreadConnections()
     {
+        statements.clear();
         for (const QString &name : names)
             QSqlDatabase::removeDatabase(name);
     }
@@ -102,6 +113,7 @@ void Database::reset(const DatabaseConfig &config)
     const QString name = connectionName(config);
     if (!QSqlDatabase::contains(name))
         return;
+    t_connections.statements.erase(name);
     {
         QSqlDatabase db = QSqlDatabase::database(name, false);
         db.close();
@@ -142,11 +154,80 @@ Outcome<QSqlQuery> Database::exec(const QSqlDatabase &db, const QString &sql,
     return query;
 }
 
+namespace {
+
+void bindAll(QSqlQuery &query, const QVariantList &values)
+{
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        const QVariant &value = values.at(i);
+        // As in exec: a null QString means "empty" for our text columns.
+        if (!value.isNull() && value.metaType() == QMetaType::fromType<QString>() &&
+            value.toString().isNull())
+            query.bindValue(int(i), QStringLiteral(""));
+        else
+            query.bindValue(int(i), value);
+    }
+}
+
+} // namespace
+
+Outcome<int> Database::run(const QSqlDatabase &db, const QString &sql, const QVariantList &values,
+                           const std::function<void(QSqlQuery &)> &read)
+{
+    // QPSQL cannot prepare statements without parameters that are not SELECT/INSERT/UPDATE/
+    // DELETE/VALUES (SAVEPOINT, SET): they go as one simple query, which is one round trip.
+    if (values.isEmpty() && dialect(db) == SqlDialect::Postgresql) {
+        auto query = exec(db, sql);
+        if (!query.isOk())
+            return query.error();
+        if (read)
+            read(query.value());
+        return query.value().numRowsAffected();
+    }
+    auto &perConnection = t_connections.statements[db.connectionName()];
+    auto found = perConnection.find(sql);
+    if (found == perConnection.end() || found->second.busy) {
+        const bool nested = found != perConnection.end();
+        QSqlQuery query(db);
+        query.setForwardOnly(true);
+        if (!query.prepare(sql))
+            return errorFrom(query, sql.left(60));
+        if (nested) { // a one-off beside the busy cached statement
+            bindAll(query, values);
+            if (!query.exec())
+                return errorFrom(query, sql.left(60));
+            if (read)
+                read(query);
+            return query.numRowsAffected();
+        }
+        found = perConnection.emplace(sql, CachedStatement{std::move(query), false}).first;
+    }
+    CachedStatement &statement = found->second;
+    QSqlQuery &query = statement.query;
+    bindAll(query, values);
+    if (!query.exec()) {
+        Error error = errorFrom(query, sql.left(60));
+        perConnection.erase(found);
+        return error;
+    }
+    const int affected = query.numRowsAffected();
+    if (read) {
+        statement.busy = true;
+        read(query);
+        statement.busy = false;
+    }
+    query.finish();
+    return affected;
+}
+
 Error Database::errorFrom(const QSqlQuery &query, const QString &what)
 {
     const QSqlError error = query.lastError();
     const bool sqlite = query.driver() && query.driver()->dbmsType() == QSqlDriver::SQLite;
-    if (sqlite ? isSqliteUnavailable(error) : isConnectionError(error))
+    // QPSQL closes its driver when the server drops the connection; statements after that fail
+    // with "database not open" and no error at all, which is an outage, not a bad statement.
+    const bool closed = !query.driver() || !query.driver()->isOpen();
+    if (closed || (sqlite ? isSqliteUnavailable(error) : isConnectionError(error)))
         return Error{ErrorKind::Unavailable,
                      QStringLiteral("database unavailable: %1").arg(error.text()),
                      {},

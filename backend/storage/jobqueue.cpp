@@ -58,7 +58,7 @@ Outcome<QString> JobQueue::enqueue(const QString &kind, const QString &messageId
 {
     const QString id = Uuid7::generate();
     const qint64 now = Clock::now().toMSecsSinceEpoch();
-    auto query = Database::exec(
+    auto query = Database::run(
         m_db,
         QStringLiteral("INSERT INTO jobs (id, kind, message_id, payload, priority, state, "
                        "attempts, max_attempts, run_at, created_at, updated_at) VALUES "
@@ -76,19 +76,26 @@ Outcome<QList<Job>> JobQueue::claim(int limit, const QString &owner, int leaseSe
     const qint64 now = Clock::now().toMSecsSinceEpoch();
     const qint64 leaseUntil = now + qint64(leaseSeconds) * 1000;
     const bool postgres = Database::dialect(m_db) == SqlDialect::Postgresql;
+    // Without statistics SQLite's planner picks jobs_state (state = ?) and sorts every ready
+    // job for each claim, which is O(backlog): with 10,000 drafts waiting a claim took 10 ms
+    // instead of 30 us. jobs_ready already holds the claim order, so it is named explicitly.
     const QString sql =
         QStringLiteral("UPDATE jobs SET state = 'running', attempts = attempts + 1, "
                        "lease_until = ?, lease_owner = ?, updated_at = ? WHERE id IN (SELECT id "
-                       "FROM jobs WHERE state = 'ready' AND run_at <= ? ORDER BY priority DESC, "
+                       "FROM jobs ") +
+        (postgres ? QString() : QStringLiteral("INDEXED BY jobs_ready ")) +
+        QStringLiteral("WHERE state = 'ready' AND run_at <= ? ORDER BY priority DESC, "
                        "run_at, id LIMIT ?") +
         (postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString()) +
         QStringLiteral(") RETURNING ") + kColumns;
-    auto query = Database::exec(m_db, sql, {leaseUntil, owner, now, now, std::max(1, limit)});
+    QList<Job> jobs;
+    auto query = Database::run(m_db, sql, {leaseUntil, owner, now, now, std::max(1, limit)},
+                               [&jobs](QSqlQuery &q) {
+                                   while (q.next())
+                                       jobs.append(fromRow(q));
+                               });
     if (!query.isOk())
         return query.error();
-    QList<Job> jobs;
-    while (query.value().next())
-        jobs.append(fromRow(query.value()));
     // RETURNING does not promise an order; hand jobs out the way they were chosen.
     std::sort(jobs.begin(), jobs.end(), [](const Job &a, const Job &b) {
         if (a.priority != b.priority)
@@ -102,13 +109,42 @@ Outcome<QList<Job>> JobQueue::claim(int limit, const QString &owner, int leaseSe
 
 Outcome<Done> JobQueue::complete(const QString &jobId)
 {
-    auto query = Database::exec(
+    auto query = Database::run(
         m_db,
         QStringLiteral("UPDATE jobs SET state = 'done', lease_until = NULL, lease_owner = NULL, "
                        "updated_at = ? WHERE id = ?"),
         {Clock::now().toMSecsSinceEpoch(), jobId});
     if (!query.isOk())
         return query.error();
+    return Done{};
+}
+
+Outcome<Done> JobQueue::completeMany(const QStringList &jobIds)
+{
+    // Chunk sizes are fixed so only a handful of distinct statements exist to prepare and
+    // cache, whatever the batch size.
+    static constexpr int kChunks[] = {128, 32, 8, 1};
+    const qint64 now = Clock::now().toMSecsSinceEpoch();
+    qsizetype next = 0;
+    for (const int chunk : kChunks) {
+        while (jobIds.size() - next >= chunk) {
+            QString sql = QStringLiteral("UPDATE jobs SET state = 'done', lease_until = NULL, "
+                                         "lease_owner = NULL, updated_at = ? WHERE id IN (?");
+            sql.reserve(sql.size() + 2 * chunk + 1);
+            for (int i = 1; i < chunk; ++i)
+                sql += QLatin1String(",?");
+            sql += QLatin1Char(')');
+            QVariantList values;
+            values.reserve(chunk + 1);
+            values.append(now);
+            for (int i = 0; i < chunk; ++i)
+                values.append(jobIds.at(next + i));
+            auto query = Database::run(m_db, sql, values);
+            if (!query.isOk())
+                return query.error();
+            next += chunk;
+        }
+    }
     return Done{};
 }
 
@@ -159,6 +195,19 @@ Outcome<Done> JobQueue::release(const QString &jobId)
     return Done{};
 }
 
+Outcome<int> JobQueue::releaseOwner(const QString &owner)
+{
+    auto query = Database::exec(
+        m_db,
+        QStringLiteral("UPDATE jobs SET state = 'ready', lease_until = NULL, lease_owner = NULL, "
+                       "last_error = 'released at shutdown', updated_at = ? WHERE state = "
+                       "'running' AND lease_owner = ?"),
+        {Clock::now().toMSecsSinceEpoch(), owner});
+    if (!query.isOk())
+        return query.error();
+    return query.value().numRowsAffected();
+}
+
 Outcome<int> JobQueue::reclaimExpired(bool all)
 {
     const qint64 now = Clock::now().toMSecsSinceEpoch();
@@ -192,6 +241,22 @@ Outcome<Job> JobQueue::retry(const QString &jobId)
     if (!query.isOk())
         return query.error();
     return get(jobId);
+}
+
+Outcome<Job> JobQueue::discard(const QString &jobId)
+{
+    auto current = get(jobId);
+    if (!current.isOk())
+        return current;
+    if (current.value().state != QLatin1String("dead"))
+        return Outcome<Job>::failure(ErrorKind::Conflict,
+                                     QStringLiteral("job %1 is %2, only dead jobs can be discarded")
+                                         .arg(jobId, current.value().state));
+    auto query = Database::exec(
+        m_db, QStringLiteral("DELETE FROM jobs WHERE id = ? AND state = 'dead'"), {jobId});
+    if (!query.isOk())
+        return query.error();
+    return current;
 }
 
 Outcome<Job> JobQueue::get(const QString &jobId)

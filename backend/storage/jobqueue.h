@@ -51,6 +51,9 @@ public:
                              const QDateTime &runAt = {});
     Outcome<QList<Job>> claim(int limit, const QString &owner, int leaseSeconds);
     Outcome<Done> complete(const QString &jobId);
+    // Completes a batch in a few statements instead of one per job (queue burn-down, a
+    // worker finishing a claimed batch).
+    Outcome<Done> completeMany(const QStringList &jobIds);
     // Schedules a retry with exponential backoff and jitter; returns true when the job had no
     // attempts left and was dead-lettered instead.
     // `notBeforeMs` is the wait the remote side asked for (Retry-After); the backoff never
@@ -59,11 +62,18 @@ public:
                        qint64 notBeforeMs = 0);
     // Gives a running job back untouched (graceful shutdown): the attempt does not count.
     Outcome<Done> release(const QString &jobId);
+    // Gives back every job still leased to `owner` at shutdown, also those whose outcome could
+    // not be recorded (the database was down when they finished); their attempt counts. Returns
+    // how many.
+    Outcome<int> releaseOwner(const QString &owner);
     // Expired leases return to ready; returns how many. `all` also takes back unexpired ones:
     // at start-up on SQLite no other process can hold them, so they belong to a crashed run.
     Outcome<int> reclaimExpired(bool all = false);
     // A dead letter back to ready with fresh attempts.
     Outcome<Job> retry(const QString &jobId);
+    // Deletes a dead letter for good (an operator gave up on it) and returns it as it was;
+    // only dead jobs: a ready or running one may still succeed.
+    Outcome<Job> discard(const QString &jobId);
     Outcome<Job> get(const QString &jobId);
     Outcome<QList<Job>> dead(int limit);
     // The newest dead letter about `messageId` (its send job, or for a customer message its

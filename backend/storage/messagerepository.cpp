@@ -46,7 +46,7 @@ MessageRepository::MessageRepository(QSqlDatabase db)
 
 Outcome<Done> MessageRepository::insert(const Message &m)
 {
-    auto query = Database::exec(
+    auto query = Database::run(
         m_db,
         QStringLiteral("INSERT INTO messages (id, conversation_id, direction, platform, "
                        "author_kind, author_id, user_id, thread_id, content, attachments, "
@@ -68,7 +68,7 @@ Outcome<QString> MessageRepository::addEvent(const QString &messageId, EventType
                                              const QString &detail)
 {
     const QString id = Uuid7::generate();
-    auto query = Database::exec(
+    auto query = Database::run(
         m_db,
         QStringLiteral("INSERT INTO message_events (id, message_id, type, detail, created_at) "
                        "VALUES (?, ?, ?, ?, ?)"),
@@ -182,14 +182,16 @@ Outcome<std::optional<Message>> MessageRepository::lastInbound(const QString &co
 Outcome<std::optional<QString>>
 MessageRepository::findByClientMessageId(const QString &clientMessageId)
 {
-    auto query = Database::exec(
+    std::optional<QString> id;
+    auto query = Database::run(
         m_db, QStringLiteral("SELECT id FROM messages WHERE client_message_id = ? LIMIT 1"),
-        {clientMessageId});
+        {clientMessageId}, [&id](QSqlQuery &q) {
+            if (q.next())
+                id = q.value(0).toString();
+        });
     if (!query.isOk())
         return query.error();
-    if (query.value().next())
-        return std::optional<QString>(query.value().value(0).toString());
-    return std::optional<QString>();
+    return id;
 }
 
 } // namespace relaydesk

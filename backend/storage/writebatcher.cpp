@@ -102,6 +102,25 @@ void WriteBatcher::run()
     }
 }
 
+namespace {
+
+bool commit(QSqlDatabase &db, QSqlError *error)
+{
+    if (Database::dialect(db) != SqlDialect::Sqlite) {
+        const bool committed = db.commit();
+        *error = db.lastError();
+        return committed;
+    }
+    // QSQLITE's commit() drops SQLite's result code, and only that code tells a full disk or a
+    // locked file (retry later) from a constraint checked at COMMIT (the caller's fault).
+    QSqlQuery query(db);
+    const bool committed = query.exec(QStringLiteral("COMMIT"));
+    *error = query.lastError();
+    return committed;
+}
+
+} // namespace
+
 void WriteBatcher::runBatch(std::vector<Operation> &batch)
 {
     // Stats are counted before any waiter is released, so whoever learns of the outcome also
@@ -133,28 +152,50 @@ void WriteBatcher::runBatch(std::vector<Operation> &batch)
 
     std::vector<std::optional<Error>> outcomes(batch.size());
     const bool single = batch.size() == 1;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        // A lone operation needs no savepoint: its failure rolls back the whole transaction.
-        if (!single)
-            Database::exec(db, QStringLiteral("SAVEPOINT op"));
+    // Optimistic first: operations almost never fail, and a savepoint around each one costs
+    // two statements plus, with the FTS5 table, a flush of its pending index data per
+    // operation. If one fails, the whole batch is rolled back and run again with a savepoint
+    // around each operation, so only the failing one loses its writes. Operations are pure
+    // database work (their results are only read after settle), so running one twice is safe.
+    bool failed = false;
+    for (std::size_t i = 0; i < batch.size() && !failed; ++i) {
         outcomes[i] = batch[i].apply(db);
-        if (single)
-            continue;
-        if (outcomes[i])
-            Database::exec(db, QStringLiteral("ROLLBACK TO SAVEPOINT op"));
-        Database::exec(db, QStringLiteral("RELEASE SAVEPOINT op"));
+        failed = outcomes[i].has_value();
+    }
+    if (failed && !single) {
+        db.rollback();
+        if (!db.transaction()) {
+            const QSqlError sqlError = db.lastError();
+            Database::reset(m_config);
+            failAll(Error{ErrorKind::Unavailable,
+                          QStringLiteral("database unavailable: %1").arg(sqlError.text()),
+                          {},
+                          2});
+            return;
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            Database::run(db, QStringLiteral("SAVEPOINT op"));
+            outcomes[i] = batch[i].apply(db);
+            if (outcomes[i])
+                Database::run(db, QStringLiteral("ROLLBACK TO SAVEPOINT op"));
+            Database::run(db, QStringLiteral("RELEASE SAVEPOINT op"));
+        }
     }
 
     const bool allFailed = single && outcomes[0].has_value();
     if (allFailed) {
         db.rollback();
-    } else if (!db.commit()) {
-        const QSqlError sqlError = db.lastError();
+    } else if (QSqlError sqlError; !commit(db, &sqlError)) {
+        // A connection the driver closed mid-batch fails the COMMIT without any error text; a
+        // full disk or a locked file fails it with SQLite's own code. Neither is the caller's
+        // fault: answer 503 so clients retry.
+        const bool lost = !db.isOpen() || (Database::dialect(db) == SqlDialect::Sqlite
+                                               ? Database::isSqliteUnavailable(sqlError)
+                                               : Database::isConnectionError(sqlError));
         db.rollback();
-        if (Database::isConnectionError(sqlError))
+        if (lost)
             Database::reset(m_config);
-        failAll(Error{Database::isConnectionError(sqlError) ? ErrorKind::Unavailable
-                                                            : ErrorKind::Internal,
+        failAll(Error{lost ? ErrorKind::Unavailable : ErrorKind::Internal,
                       QStringLiteral("commit failed: %1").arg(sqlError.text()),
                       {},
                       1});

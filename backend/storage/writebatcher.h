@@ -18,9 +18,10 @@ namespace relaydesk {
 
 // The only writing connection. Callers submit write operations from any thread; the writer
 // thread runs everything pending in one transaction (group commit, bounded by a count and a
-// short window), each operation inside a savepoint so one bad write fails only its own caller,
-// and resolves every caller's future only after COMMIT returned. If the COMMIT itself fails,
-// every operation of that batch fails.
+// short window), so one bad write fails only its own caller (a batch with a failed operation
+// is rolled back and run again with a savepoint around each operation), and resolves every caller's
+// future only after COMMIT returned. If the COMMIT itself fails, every operation of that batch
+// fails.
 class WriteBatcher
 {
 public:

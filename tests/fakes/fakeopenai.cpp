@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QMutexLocker>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace relaydesk {
 
@@ -293,9 +294,113 @@ FakeResponse FakeOpenAi::failure(const FakeFailure &failure, bool stream, bool i
     return response;
 }
 
+void FakeOpenAi::flagWhenInputContains(const QString &word, const QStringList &categories)
+{
+    QMutexLocker lock(&m_mutex);
+    m_flagWords.append({word, categories});
+}
+
+void FakeOpenAi::failModerationNext(const FakeFailure &failure, int times)
+{
+    QMutexLocker lock(&m_mutex);
+    for (int i = 0; i < times; ++i)
+        m_moderationFailures.enqueue(failure);
+}
+
+QList<QJsonObject> FakeOpenAi::moderationRequests() const
+{
+    QList<QJsonObject> bodies;
+    for (const RecordedRequest &request : m_server.requests()) {
+        if (request.path == QLatin1String("/v1/moderations"))
+            bodies << QJsonDocument::fromJson(request.body).object();
+    }
+    return bodies;
+}
+
+const QStringList &FakeOpenAi::moderationCategories()
+{
+    // The categories omni-moderation-latest reports, as in OpenAI's API reference.
+    static const QStringList categories{QStringLiteral("harassment"),
+                                        QStringLiteral("harassment/threatening"),
+                                        QStringLiteral("hate"),
+                                        QStringLiteral("hate/threatening"),
+                                        QStringLiteral("illicit"),
+                                        QStringLiteral("illicit/violent"),
+                                        QStringLiteral("self-harm"),
+                                        QStringLiteral("self-harm/intent"),
+                                        QStringLiteral("self-harm/instructions"),
+                                        QStringLiteral("sexual"),
+                                        QStringLiteral("sexual/minors"),
+                                        QStringLiteral("violence"),
+                                        QStringLiteral("violence/graphic")};
+    return categories;
+}
+
+FakeResponse FakeOpenAi::moderation(const RecordedRequest &request)
+{
+    auto invalid = [](const QString &message, const QJsonValue &param) {
+        return FakeResponse::json(400, errorJson(message, QStringLiteral("invalid_request_error"),
+                                                 QJsonValue::Null, param));
+    };
+    if (request.method != "POST")
+        return FakeResponse::json(
+            404, errorJson(QStringLiteral("Invalid URL (%1 %2)")
+                               .arg(QString::fromLatin1(request.method), request.path),
+                           QStringLiteral("invalid_request_error"), QJsonValue::Null));
+    if (request.header("authorization") != QByteArray("Bearer ") + kApiKey)
+        return FakeResponse::fromFile(QStringLiteral("openai/vcr_error_401_invalid_api_key.json"),
+                                      401);
+    const QJsonDocument document = QJsonDocument::fromJson(request.body);
+    if (!document.isObject())
+        return invalid(QStringLiteral("We could not parse the JSON body of your request."),
+                       QJsonValue::Null);
+    const QJsonObject body = document.object();
+    const QJsonValue input = body.value(QStringLiteral("input"));
+    if (!input.isString() && !input.isArray())
+        return invalid(QStringLiteral("'input' is a required property"), QStringLiteral("input"));
+    if (body.contains(QStringLiteral("model")) && !body.value(QStringLiteral("model")).isString())
+        return invalid(QStringLiteral("Invalid type for 'model'"), QStringLiteral("model"));
+    if (!m_moderationFailures.isEmpty())
+        return failure(m_moderationFailures.dequeue(), false, false);
+    QStringList inputs;
+    if (input.isString())
+        inputs << input.toString();
+    for (const QJsonValue &item : input.toArray())
+        inputs << item.toString();
+    QJsonArray results;
+    for (const QString &text : std::as_const(inputs)) {
+        QSet<QString> flagged;
+        for (const auto &[word, categories] : std::as_const(m_flagWords)) {
+            if (text.contains(word, Qt::CaseInsensitive))
+                flagged.unite(QSet<QString>(categories.cbegin(), categories.cend()));
+        }
+        QJsonObject categories;
+        QJsonObject scores;
+        QJsonObject inputTypes;
+        for (const QString &category : moderationCategories()) {
+            categories.insert(category, flagged.contains(category));
+            scores.insert(category, flagged.contains(category) ? 0.93 : 0.0004);
+            inputTypes.insert(category, QJsonArray{QStringLiteral("text")});
+        }
+        results.append(QJsonObject{{QStringLiteral("flagged"), !flagged.isEmpty()},
+                                   {QStringLiteral("categories"), categories},
+                                   {QStringLiteral("category_scores"), scores},
+                                   {QStringLiteral("category_applied_input_types"), inputTypes}});
+    }
+    return FakeResponse::json(
+        200, QJsonDocument(QJsonObject{{QStringLiteral("id"), QStringLiteral("modr-fake0001")},
+                                       {QStringLiteral("model"),
+                                        body.value(QStringLiteral("model"))
+                                            .toString(QStringLiteral("omni-moderation-latest"))},
+                                       {QStringLiteral("results"), results}})
+                 .toJson(QJsonDocument::Compact));
+}
+
 FakeResponse FakeOpenAi::answer(const RecordedRequest &request)
 {
     QMutexLocker lock(&m_mutex);
+    if (request.path == QLatin1String("/v1/moderations") && m_mode == Mode::OpenAi)
+        return moderation(request);
     QJsonObject body;
     if (auto rejected = validate(request, &body))
         return *rejected;

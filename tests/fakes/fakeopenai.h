@@ -12,6 +12,11 @@ namespace relaydesk {
 // as LM Studio or Ollama: POST /v1/chat/completions checked the way the service checks it,
 // answered with a chat.completion or a chunk stream ending in "data: [DONE]", or with the
 // failure queued by failNext(). A local server wants no key and reports no usage.
+//
+// It also serves POST /v1/moderations ({"model", "input"} -> {"id", "model", "results": [{
+// "flagged", "categories", "category_scores", "category_applied_input_types"}]} with the
+// omni-moderation categories): an input containing a word given to flagWhenInputContains() is
+// flagged in that word's categories; failModerationNext() plays a failure instead.
 class FakeOpenAi : public QObject
 {
     Q_OBJECT
@@ -30,6 +35,11 @@ public:
                   const QString &model = QStringLiteral("gpt-4o-mini-2024-07-18"));
     void setStreamChunking(int bytesPerChunk, int intervalMs);
     void failNext(const FakeFailure &failure, int times = 1);
+    void flagWhenInputContains(const QString &word, const QStringList &categories);
+    void failModerationNext(const FakeFailure &failure, int times = 1);
+    // Bodies of the moderation requests received, in order.
+    QList<QJsonObject> moderationRequests() const;
+    static const QStringList &moderationCategories();
     int pendingFailures() const;
 
     QList<RecordedRequest> requests() const { return m_server.requests(); }
@@ -43,6 +53,7 @@ public:
 
 private:
     FakeResponse answer(const RecordedRequest &request);
+    FakeResponse moderation(const RecordedRequest &request);
     std::optional<FakeResponse> validate(const RecordedRequest &request, QJsonObject *body) const;
     FakeResponse failure(const FakeFailure &failure, bool stream, bool includeUsage) const;
     QByteArray chunk(const QJsonObject &delta, const QJsonValue &finishReason,
@@ -59,6 +70,8 @@ private:
     int m_chunkIntervalMs = 0;
     mutable QMutex m_mutex;
     QQueue<FakeFailure> m_failures;
+    QQueue<FakeFailure> m_moderationFailures;
+    QList<std::pair<QString, QStringList>> m_flagWords;
 };
 
 } // namespace relaydesk

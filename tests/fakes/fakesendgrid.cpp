@@ -124,6 +124,11 @@ bool FakeSendGrid::waitForMails(int count, int timeoutMs)
     return m_mails.size() >= count;
 }
 
+void FakeSendGrid::setOutage(int httpStatus)
+{
+    m_outageStatus = httpStatus;
+}
+
 FakeResponse FakeSendGrid::handle(const RecordedRequest &request)
 {
     if (request.method != "POST" || request.path != QLatin1String("/v3/mail/send"))
@@ -132,6 +137,8 @@ FakeResponse FakeSendGrid::handle(const RecordedRequest &request)
         return errors(401, {{QStringLiteral("The provided authorization grant is invalid, expired, "
                                             "or revoked"),
                              QString()}});
+    if (m_outageStatus != 0)
+        return errors(m_outageStatus, {{QStringLiteral("Internal Server Error"), QString()}});
     if (!m_scripted.isEmpty())
         return m_scripted.dequeue();
     const QJsonDocument document = QJsonDocument::fromJson(request.body);

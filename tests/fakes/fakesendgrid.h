@@ -60,6 +60,8 @@ public:
     void queueError(int httpStatus, const QString &message, const QString &field = {});
     // SendGrid's 429 with its rate-limit headers; the limit resets `resetInSeconds` from now.
     void queueRateLimit(int resetInSeconds);
+    // An outage: every authenticated send gets `httpStatus` until called with 0.
+    void setOutage(int httpStatus);
 
     // Accepted mails (request bodies) and the X-Message-Id each got, in order.
     QList<QJsonObject> mails() const { return m_mails; }
@@ -93,6 +95,7 @@ private:
     FakeHttpServer m_server;
     QNetworkAccessManager m_network;
     QQueue<FakeResponse> m_scripted;
+    int m_outageStatus = 0;
     QList<QJsonObject> m_mails;
     QStringList m_messageIds;
     int m_nextEvent = 1;

@@ -61,6 +61,11 @@ void FakeTwilio::queueError(int httpStatus, int code, const QString &message,
     m_errors.enqueue(response);
 }
 
+void FakeTwilio::setOutage(int httpStatus)
+{
+    m_outageStatus = httpStatus;
+}
+
 void FakeTwilio::queueRateLimit(int retryAfterSeconds)
 {
     queueError(429, 20429, QStringLiteral("Too Many Requests"),
@@ -181,10 +186,18 @@ FakeResponse FakeTwilio::handle(const RecordedRequest &request)
                      QStringLiteral("The requested resource %1 was not found").arg(request.path));
     const QByteArray expectedAuth =
         "Basic " + (m_accountSid + QLatin1Char(':') + m_authToken).toUtf8().toBase64();
-    if (request.header("Authorization") != expectedAuth || match.captured(1) != m_accountSid)
+    if (request.header("Authorization") != expectedAuth || match.captured(1) != m_accountSid) {
+        ++m_failedSends;
         return error(401, 20003, QStringLiteral("Authenticate"));
-    if (!m_errors.isEmpty())
+    }
+    if (m_outageStatus != 0) {
+        ++m_failedSends;
+        return error(m_outageStatus, 20500, QStringLiteral("Internal Server Error"));
+    }
+    if (!m_errors.isEmpty()) {
+        ++m_failedSends;
         return m_errors.dequeue();
+    }
     if (!request.header("Content-Type").startsWith("application/x-www-form-urlencoded"))
         return error(400, 20001, QStringLiteral("Invalid Content-Type"));
 

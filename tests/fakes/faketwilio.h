@@ -57,6 +57,13 @@ public:
                     const QByteArray &retryAfter = {});
     // Twilio's 429 (error 20429), with Retry-After when `retryAfterSeconds` > 0.
     void queueRateLimit(int retryAfterSeconds);
+    // An outage: every authenticated send gets `httpStatus` (Twilio error 20500) until called
+    // with 0.
+    void setOutage(int httpStatus);
+    // Where message sids start counting, so two fake accounts never hand out the same sid.
+    void setFirstSid(int number) { m_nextSid = number; }
+    // Sends answered with an error, authentication failures included.
+    int failedSends() const { return m_failedSends; }
 
     // Accepted messages, in order.
     QList<SentMessage> messages() const { return m_messages; }
@@ -86,6 +93,8 @@ private:
     FakeHttpServer m_server;
     QNetworkAccessManager m_network;
     QQueue<FakeResponse> m_errors;
+    int m_outageStatus = 0;
+    int m_failedSends = 0;
     QList<SentMessage> m_messages;
     int m_nextSid = 1;
 };
