@@ -517,7 +517,9 @@ void TestChannelFailover::endToEndFailoverAndRecovery()
     settings.twilio.fallback.from = kFallbackNumber;
     settings.twilio.fallback.baseUrl = m_fallback->baseUrl();
     settings.twilio.fallback.failureThreshold = 1;
-    settings.twilio.fallback.cooldownSeconds = 1;
+    // Long enough that the checks of the open circuit below cannot race its end on a loaded
+    // machine; the recovery step waits for it.
+    settings.twilio.fallback.cooldownSeconds = 4;
     m_engine = std::make_unique<Engine>(settings);
     const auto started = m_engine->start();
     QVERIFY2(started.isOk(), qPrintable(started.error().message));
@@ -623,7 +625,7 @@ void TestChannelFailover::endToEndFailoverAndRecovery()
             return accounts.size() == 2 &&
                    accounts[0].toObject().value(QStringLiteral("retry_in_ms")).toInteger() == 0;
         },
-        10000));
+        20000));
     reply = request(
         "POST", QStringLiteral("/api/v1/conversations/%1/reply").arg(conversationId),
         QJsonDocument(QJsonObject{{QStringLiteral("content"), QStringLiteral("Anything else?")}})
