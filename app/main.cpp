@@ -1,4 +1,5 @@
 #include "application.h"
+#include "storage/database.h"
 
 #include <QCoreApplication>
 #include <memory>
@@ -25,5 +26,10 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(RELAYDESK_VERSION));
 
     auto *application = new relaydesk::Application(app.get());
-    return application->run();
+    const int status = application->run();
+    // Destroying the application joins the worker pools; then no late thread exit may touch
+    // the SQL drivers that static destruction is about to free.
+    app.reset();
+    relaydesk::Database::prepareForProcessExit();
+    return status;
 }

@@ -5,6 +5,7 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QThread>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -24,13 +25,28 @@ struct ThreadConnections {
     // connection name -> SQL -> prepared statement (Database::run). Emptied before the
     // connection is closed or removed, since a statement must not outlive its connection.
     std::unordered_map<QString, std::unordered_map<QString, CachedStatement>> statements;
-    ~ThreadConnections()
-    {
-        statements.clear();
-        for (const QString &name : names)
-            QSqlDatabase::removeDatabase(name);
-    }
+    ~ThreadConnections();
 };
+
+// A QThread's wait() returns before the thread has run its thread_local destructors, so a
+// worker can still be tearing its connections down while main() has returned and static
+// destruction is freeing the SQL drivers under it. Database::prepareForProcessExit() raises
+// this flag under the lock; destructors that come later leave their statements to the OS.
+std::mutex g_exitMutex;
+bool g_processExiting = false;
+
+ThreadConnections::~ThreadConnections()
+{
+    const std::lock_guard lock(g_exitMutex);
+    if (g_processExiting) {
+        // Freed by the process ending; destroying them now would call into freed drivers.
+        new decltype(statements)(std::move(statements));
+        return;
+    }
+    statements.clear();
+    for (const QString &name : names)
+        QSqlDatabase::removeDatabase(name);
+}
 thread_local ThreadConnections t_connections;
 
 QString connectionName(const DatabaseConfig &config)
@@ -108,6 +124,12 @@ Outcome<QSqlDatabase> Database::connection(const DatabaseConfig &config)
     return db;
 }
 
+void Database::prepareForProcessExit()
+{
+    const std::lock_guard lock(g_exitMutex);
+    g_processExiting = true;
+}
+
 void Database::reset(const DatabaseConfig &config)
 {
     const QString name = connectionName(config);
@@ -176,8 +198,11 @@ Outcome<int> Database::run(const QSqlDatabase &db, const QString &sql, const QVa
 {
     // QPSQL cannot prepare statements without parameters that are not SELECT/INSERT/UPDATE/
     // DELETE/VALUES (SAVEPOINT, SET): they go as one simple query, which is one round trip.
-    if (values.isEmpty() && dialect(db) == SqlDialect::Postgresql) {
-        auto query = exec(db, sql);
+    // PostgreSQL statements are not cached: a server restart drops every prepared statement of
+    // the session, and destroying a cached QPSQL statement after its connection was lost and
+    // re-opened crashed the server at thread exit (seen in bench/chaos with pg-restart + term).
+    if (dialect(db) == SqlDialect::Postgresql) {
+        auto query = exec(db, sql, values);
         if (!query.isOk())
             return query.error();
         if (read)

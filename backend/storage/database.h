@@ -20,6 +20,9 @@ public:
     static Outcome<QSqlDatabase> connection(const DatabaseConfig &config);
     // Drops the calling thread's connection so the next call reconnects (after an outage).
     static void reset(const DatabaseConfig &config);
+    // Called by main() after the application object is gone and before static destruction:
+    // threads still ending after this leave their connections to the process exit.
+    static void prepareForProcessExit();
 
     static SqlDialect dialect(const QSqlDatabase &db);
     // Runs a prepared statement, binding values positionally; the error names the statement.
