@@ -27,9 +27,10 @@ int main(int argc, char **argv)
 
     auto *application = new relaydesk::Application(app.get());
     const int status = application->run();
-    // Destroying the application joins the worker pools; then no late thread exit may touch
-    // the SQL drivers that static destruction is about to free.
-    app.reset();
+    // Destroying the application closes every SQL connection (Qt's post routines) while worker
+    // threads may still be running their thread_local clean-up: from here on those leave their
+    // statements to the process exit instead of racing the drivers.
     relaydesk::Database::prepareForProcessExit();
+    app.reset();
     return status;
 }

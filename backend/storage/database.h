@@ -20,7 +20,7 @@ public:
     static Outcome<QSqlDatabase> connection(const DatabaseConfig &config);
     // Drops the calling thread's connection so the next call reconnects (after an outage).
     static void reset(const DatabaseConfig &config);
-    // Called by main() after the application object is gone and before static destruction:
+    // Called by main() before the application object (and with it every connection) is gone:
     // threads still ending after this leave their connections to the process exit.
     static void prepareForProcessExit();
 
