@@ -535,7 +535,11 @@ void TestDataProtection::logsRevealNoSecretsOrContacts()
         const QStringList files = QDir(db.dataDir()).entryList(QDir::Files);
         for (const QString &name : files) {
             QFile file(QDir(db.dataDir()).filePath(name));
-            QVERIFY(file.open(QIODevice::ReadOnly));
+            if (!file.open(QIODevice::ReadOnly)) {
+                // SQLite's transient journal files may go between listing and opening.
+                QVERIFY2(!file.exists(), qPrintable(name));
+                continue;
+            }
             QVERIFY2(!file.readAll().contains(kToken), qPrintable(name));
         }
     }
