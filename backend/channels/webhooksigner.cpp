@@ -23,8 +23,8 @@ WebhookSigner::WebhookSigner(const QString &secret)
     QString encoded = secret.trimmed();
     if (encoded.startsWith(QLatin1String("whsec_")))
         encoded = encoded.mid(6);
-    const auto decoded = QByteArray::fromBase64Encoding(encoded.toLatin1(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(encoded.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     // Secrets that are not base64 are used as raw bytes, as several senders do.
     m_key = decoded ? *decoded : secret.toUtf8();
 }
@@ -32,8 +32,8 @@ WebhookSigner::WebhookSigner(const QString &secret)
 QByteArray WebhookSigner::sign(const QByteArray &id, qint64 timestamp, const QByteArray &body) const
 {
     const QByteArray content = id + '.' + QByteArray::number(timestamp) + '.' + body;
-    return "v1," + QMessageAuthenticationCode::hash(content, m_key, QCryptographicHash::Sha256)
-                       .toBase64();
+    return "v1," +
+           QMessageAuthenticationCode::hash(content, m_key, QCryptographicHash::Sha256).toBase64();
 }
 
 bool WebhookSigner::verify(const QByteArray &id, const QByteArray &timestamp,

@@ -39,13 +39,34 @@ constexpr std::array<const char *, 10> kEventTypes = {
 
 } // namespace
 
-QString toString(Platform value) { return QLatin1String(kPlatforms[int(value)]); }
-QString toString(Priority value) { return QLatin1String(kPriorities[int(value)]); }
-QString toString(Direction value) { return QLatin1String(kDirections[int(value)]); }
-QString toString(AuthorKind value) { return QLatin1String(kAuthorKinds[int(value)]); }
-QString toString(ConversationStatus value) { return QLatin1String(kStatuses[int(value)]); }
-QString toString(AiMode value) { return QLatin1String(kAiModes[int(value)]); }
-QString toString(EventType value) { return QLatin1String(kEventTypes[int(value)]); }
+QString toString(Platform value)
+{
+    return QLatin1String(kPlatforms[int(value)]);
+}
+QString toString(Priority value)
+{
+    return QLatin1String(kPriorities[int(value)]);
+}
+QString toString(Direction value)
+{
+    return QLatin1String(kDirections[int(value)]);
+}
+QString toString(AuthorKind value)
+{
+    return QLatin1String(kAuthorKinds[int(value)]);
+}
+QString toString(ConversationStatus value)
+{
+    return QLatin1String(kStatuses[int(value)]);
+}
+QString toString(AiMode value)
+{
+    return QLatin1String(kAiModes[int(value)]);
+}
+QString toString(EventType value)
+{
+    return QLatin1String(kEventTypes[int(value)]);
+}
 
 std::optional<Platform> parsePlatform(const QString &text)
 {
@@ -70,7 +91,10 @@ std::optional<ConversationStatus> parseConversationStatus(const QString &text)
 {
     return parseFrom<ConversationStatus>(kStatuses, text);
 }
-std::optional<AiMode> parseAiMode(const QString &text) { return parseFrom<AiMode>(kAiModes, text); }
+std::optional<AiMode> parseAiMode(const QString &text)
+{
+    return parseFrom<AiMode>(kAiModes, text);
+}
 std::optional<EventType> parseEventType(const QString &text)
 {
     return parseFrom<EventType>(kEventTypes, text);
@@ -95,10 +119,25 @@ int platformLengthLimit(Platform platform)
     return 64 * 1024;
 }
 
-QString allowedValues(const QStringList &values) { return values.join(QLatin1String(", ")); }
-QStringList platformNames() { return namesOf(kPlatforms); }
-QStringList priorityNames() { return namesOf(kPriorities); }
-QStringList conversationStatusNames() { return namesOf(kStatuses); }
-QStringList aiModeNames() { return namesOf(kAiModes); }
+QString allowedValues(const QStringList &values)
+{
+    return values.join(QLatin1String(", "));
+}
+QStringList platformNames()
+{
+    return namesOf(kPlatforms);
+}
+QStringList priorityNames()
+{
+    return namesOf(kPriorities);
+}
+QStringList conversationStatusNames()
+{
+    return namesOf(kStatuses);
+}
+QStringList aiModeNames()
+{
+    return namesOf(kAiModes);
+}
 
 } // namespace relaydesk
