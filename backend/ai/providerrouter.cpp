@@ -47,6 +47,18 @@ std::unique_ptr<ProviderRouter> ProviderRouter::fromSettings(const Settings &set
                               provider.model, provider.maxTokens,     timeoutMs};
     };
 
+    // "offline" is not built here: the router's own responder ends every chain.
+    auto makeProvider = [&](const QString &name) -> std::unique_ptr<ChatProvider> {
+        if (name == QLatin1String("anthropic"))
+            return std::make_unique<AnthropicProvider>(network,
+                                                       configFor(name, settings.anthropic));
+        if (name == QLatin1String("openai"))
+            return std::make_unique<OpenAiProvider>(network, configFor(name, settings.openai),
+                                                    OpenAiProvider::Flavour::OpenAi);
+        return std::make_unique<OpenAiProvider>(network, configFor(name, settings.local),
+                                                OpenAiProvider::Flavour::Compatible);
+    };
+
     QStringList added;
     const QStringList chain = settings.aiChain;
     for (qsizetype i = 0; i < chain.size(); ++i) {
@@ -60,56 +72,20 @@ std::unique_ptr<ProviderRouter> ProviderRouter::fromSettings(const Settings &set
         }
         if (added.contains(name))
             continue;
-        if (name == QLatin1String("anthropic") || name == QLatin1String("openai")) {
-            const AiProviderSettings &provider =
-                name == QLatin1String("anthropic") ? settings.anthropic : settings.openai;
-            if (provider.apiKey.isEmpty()) {
-                qCWarning(lcAi).noquote()
-                    << QStringLiteral("[ai] chain names %1 but [ai.%1] has no api_key (nor the "
-                                      "environment variable): leaving it out")
-                           .arg(name);
-                continue;
-            }
-            if (name == QLatin1String("anthropic"))
-                router->addProvider(
-                    std::make_unique<AnthropicProvider>(network, configFor(name, provider)),
-                    breaker);
-            else
-                router->addProvider(
-                    std::make_unique<OpenAiProvider>(network, configFor(name, provider),
-                                                     OpenAiProvider::Flavour::OpenAi),
-                    breaker);
-        } else if (name == QLatin1String("local")) {
-            router->addProvider(
-                std::make_unique<OpenAiProvider>(network, configFor(name, settings.local),
-                                                 OpenAiProvider::Flavour::Compatible),
-                breaker);
-        } else {
-            qCWarning(lcAi).noquote() << "[ai] chain: unknown provider" << name
-                                      << "(known: anthropic, openai, local, offline)";
+        if (const QString problem = chainProblem(settings, name); !problem.isEmpty()) {
+            qCWarning(lcAi).noquote() << "[ai] chain: leaving out" << name << "-" << problem;
             continue;
         }
+        router->addProvider(makeProvider(name), breaker);
         added << name;
     }
     // Providers outside the global chain draft only for conversations whose own chain names
     // them; anthropic and openai need their key for that too.
     for (const QString &name : knownProviders()) {
-        if (added.contains(name) || !chainProblem(settings, name).isEmpty())
+        if (name == QLatin1String("offline") || added.contains(name) ||
+            !chainProblem(settings, name).isEmpty())
             continue;
-        if (name == QLatin1String("anthropic"))
-            router->addProvider(
-                std::make_unique<AnthropicProvider>(network, configFor(name, settings.anthropic)),
-                breaker, false);
-        else if (name == QLatin1String("openai"))
-            router->addProvider(std::make_unique<OpenAiProvider>(network,
-                                                                 configFor(name, settings.openai),
-                                                                 OpenAiProvider::Flavour::OpenAi),
-                                breaker, false);
-        else if (name == QLatin1String("local"))
-            router->addProvider(
-                std::make_unique<OpenAiProvider>(network, configFor(name, settings.local),
-                                                 OpenAiProvider::Flavour::Compatible),
-                breaker, false);
+        router->addProvider(makeProvider(name), breaker, false);
     }
     qCInfo(lcAi).noquote() << "AI provider chain:" << router->chain().join(QStringLiteral(" -> "));
     return router;
