@@ -413,6 +413,18 @@ void JobRunner::announceDraft(const Job &job, const Message &draft)
     Q_EMIT m_engine->conversationChanged(conversationId);
 }
 
+namespace {
+
+CircuitBreaker::Options accountBreaker(int failureThreshold, int cooldownSeconds)
+{
+    CircuitBreaker::Options breaker;
+    breaker.failureThreshold = std::max(1, failureThreshold);
+    breaker.cooldownMs = std::max(1, cooldownSeconds) * 1000LL;
+    return breaker;
+}
+
+} // namespace
+
 std::unique_ptr<ChannelAdapter> JobRunner::twilioChannel() const
 {
     const TwilioSettings &twilio = m_settings.twilio;
@@ -422,10 +434,9 @@ std::unique_ptr<ChannelAdapter> JobRunner::twilioChannel() const
     auto fallback = std::make_unique<TwilioChannel>(
         m_network, TwilioChannel::fallbackAccount(twilio), m_settings.publicUrl);
     fallback->setSendFromOwnNumber(true);
-    CircuitBreaker::Options breaker;
-    breaker.failureThreshold = std::max(1, twilio.fallback.failureThreshold);
-    breaker.cooldownMs = std::max(1, twilio.fallback.cooldownSeconds) * 1000LL;
-    return std::make_unique<FailoverChannel>(std::move(primary), std::move(fallback), breaker);
+    return std::make_unique<FailoverChannel>(
+        std::move(primary), std::move(fallback),
+        accountBreaker(twilio.fallback.failureThreshold, twilio.fallback.cooldownSeconds));
 }
 
 std::unique_ptr<ChannelAdapter> JobRunner::sendGridChannel() const
@@ -436,10 +447,9 @@ std::unique_ptr<ChannelAdapter> JobRunner::sendGridChannel() const
         return primary;
     auto fallback =
         std::make_unique<SendGridChannel>(m_network, SendGridChannel::fallbackAccount(sendgrid));
-    CircuitBreaker::Options breaker;
-    breaker.failureThreshold = std::max(1, sendgrid.fallback.failureThreshold);
-    breaker.cooldownMs = std::max(1, sendgrid.fallback.cooldownSeconds) * 1000LL;
-    return std::make_unique<FailoverChannel>(std::move(primary), std::move(fallback), breaker);
+    return std::make_unique<FailoverChannel>(
+        std::move(primary), std::move(fallback),
+        accountBreaker(sendgrid.fallback.failureThreshold, sendgrid.fallback.cooldownSeconds));
 }
 
 ChannelAdapter *JobRunner::channelFor(Platform platform) const
